@@ -1,0 +1,80 @@
+package dev.openaiconnector.spi;
+
+import dev.openaiconnector.api.AuthenticationException;
+import dev.openaiconnector.api.ConflictException;
+import dev.openaiconnector.api.ConnectorException;
+import dev.openaiconnector.api.ContentFilterException;
+import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.InvalidRequestException;
+import dev.openaiconnector.api.NotFoundException;
+import dev.openaiconnector.api.PermissionDeniedException;
+import dev.openaiconnector.api.QuotaExceededException;
+import dev.openaiconnector.api.RateLimitException;
+import dev.openaiconnector.api.RequestTimeoutException;
+import dev.openaiconnector.api.ServerException;
+import java.util.Set;
+
+/**
+ * The one table from an HTTP error status to an exception type, shared by every HTTP provider so
+ * that the same failure is the same exception whichever provider met it.
+ *
+ * <table>
+ *   <caption>Status to exception</caption>
+ *   <tr><th>Status</th><th>Exception</th><th>Retriable</th></tr>
+ *   <tr><td>400, 422, other 4xx</td><td>{@link InvalidRequestException}</td><td>no</td></tr>
+ *   <tr><td>400 with a content-filter code</td><td>{@link ContentFilterException}</td><td>no</td></tr>
+ *   <tr><td>401</td><td>{@link AuthenticationException}</td><td>no</td></tr>
+ *   <tr><td>403</td><td>{@link PermissionDeniedException}</td><td>no</td></tr>
+ *   <tr><td>404</td><td>{@link NotFoundException}</td><td>no</td></tr>
+ *   <tr><td>408</td><td>{@link RequestTimeoutException}</td><td>yes</td></tr>
+ *   <tr><td>409</td><td>{@link ConflictException}</td><td>yes</td></tr>
+ *   <tr><td>429</td><td>{@link RateLimitException}</td><td>yes</td></tr>
+ *   <tr><td>429 with code {@code insufficient_quota}</td><td>{@link QuotaExceededException}</td><td>no</td></tr>
+ *   <tr><td>500 and above</td><td>{@link ServerException}</td><td>yes</td></tr>
+ * </table>
+ */
+public final class HttpErrors {
+  private static final Set<String> CONTENT_FILTER_CODES =
+      Set.of("content_filter", "content_policy_violation", "ResponsibleAIPolicyViolation");
+
+  private HttpErrors() {}
+
+  /**
+   * Maps an HTTP error to its exception.
+   *
+   * @param message what happened, from the provider's error body; must hold no secret
+   * @param details the status and whatever else the provider said; status must be 400 or above
+   * @return the exception to throw
+   * @throws IllegalArgumentException if the status is not an error status
+   */
+  public static ConnectorException toException(String message, ErrorDetails details) {
+    int status = details.status();
+    if (status < 400) {
+      throw new IllegalArgumentException("not an error status: " + status);
+    }
+    String code = details.errorCode();
+    if (status >= 500) {
+      return new ServerException(message, details, null);
+    }
+    switch (status) {
+      case 401:
+        return new AuthenticationException(message, details, null);
+      case 403:
+        return new PermissionDeniedException(message, details, null);
+      case 404:
+        return new NotFoundException(message, details, null);
+      case 408:
+        return new RequestTimeoutException(message, details, null);
+      case 409:
+        return new ConflictException(message, details, null);
+      case 429:
+        return "insufficient_quota".equals(code)
+            ? new QuotaExceededException(message, details, null)
+            : new RateLimitException(message, details, null);
+      default:
+        return code != null && CONTENT_FILTER_CODES.contains(code)
+            ? new ContentFilterException(message, details, null)
+            : new InvalidRequestException(message, details, null);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.openaiconnector.spi;
+
+import java.util.Set;
+
+/**
+ * A configured connection to one provider, exposing one port per operation.
+ *
+ * <p>Created once by a {@link ProviderFactory} (or by the application, for an explicit instance)
+ * and owned by the connector, which calls {@link #close()} when it is closed. Implementations
+ * must be thread-safe.
+ *
+ * <p>Ports for later operations (streaming, embeddings, images) are added to this interface as
+ * methods that return an {@code Optional} port, empty by default, so that existing providers keep
+ * compiling and simply do not declare the capability.
+ */
+public interface Provider extends AutoCloseable {
+  /**
+   * Returns the provider's id, the same as its factory's.
+   *
+   * @return the id, for example {@code openai}
+   */
+  String id();
+
+  /**
+   * Returns what this provider can do. The core rejects requests that need anything else.
+   *
+   * @return the capabilities; contains {@link Capability#CHAT} when {@link #chat()} works
+   */
+  Set<Capability> capabilities();
+
+  /**
+   * Returns the chat completion port.
+   *
+   * @return the port, never null
+   */
+  ChatPort chat();
+
+  /** Releases connections and threads. Called once, by the connector that owns the provider. */
+  @Override
+  void close();
+}

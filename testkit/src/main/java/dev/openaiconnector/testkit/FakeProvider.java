@@ -1,0 +1,90 @@
+package dev.openaiconnector.testkit;
+
+import dev.openaiconnector.spi.Capability;
+import dev.openaiconnector.spi.Provider;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A provider for unit tests: scripted answers, recorded requests, no network.
+ *
+ * <pre>{@code
+ * FakeProvider fake = FakeProvider.create();
+ * fake.chat().enqueueText("Paris");                                // script
+ * try (Connector ai = Connectors.builder().provider(fake).build()) {
+ *   ai.chat(request);                                              // exercise
+ * }
+ * assertThat(fake.chat().lastRequest().model()).isEqualTo("gpt-4o-mini");   // verify
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class FakeProvider implements Provider {
+  private final String id;
+  private final Set<Capability> capabilities;
+  private final FakeChatPort chat = new FakeChatPort();
+  private volatile boolean closed;
+
+  private FakeProvider(String id, Set<Capability> capabilities) {
+    this.id = id;
+    this.capabilities = Set.copyOf(capabilities);
+  }
+
+  /**
+   * A fake with id {@code fake} and every chat capability.
+   *
+   * @return the fake
+   */
+  public static FakeProvider create() {
+    return withCapabilities("fake", EnumSet.allOf(Capability.class));
+  }
+
+  /**
+   * A fake with the given id and capabilities, to test how the core treats a provider that
+   * lacks one.
+   *
+   * @param id the provider id
+   * @param capabilities what it declares
+   * @return the fake
+   */
+  public static FakeProvider withCapabilities(String id, Set<Capability> capabilities) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(capabilities, "capabilities");
+    return new FakeProvider(id, capabilities);
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return capabilities;
+  }
+
+  @Override
+  public FakeChatPort chat() {
+    return chat;
+  }
+
+  /**
+   * Tells whether the connector that owned this provider closed it.
+   *
+   * @return true once {@link #close()} was called
+   */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  @Override
+  public String toString() {
+    return "FakeProvider[" + id + "]";
+  }
+}
