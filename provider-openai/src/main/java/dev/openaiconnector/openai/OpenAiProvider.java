@@ -1,0 +1,312 @@
+package dev.openaiconnector.openai;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.openaiconnector.api.Secret;
+import dev.openaiconnector.openai.internal.ChatCompletionResponseDto;
+import dev.openaiconnector.openai.internal.ChatMapping;
+import dev.openaiconnector.openai.internal.ErrorResponseDto;
+import dev.openaiconnector.openai.internal.HttpFailures;
+import dev.openaiconnector.openai.internal.OpenAiChatPort;
+import dev.openaiconnector.openai.internal.OpenAiHttpApi;
+import dev.openaiconnector.openai.internal.OpenAiTransport;
+import dev.openaiconnector.spi.Capability;
+import dev.openaiconnector.spi.ChatPort;
+import dev.openaiconnector.spi.Provider;
+import feign.RequestInterceptor;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The OpenAI provider, or any server that speaks the OpenAI chat completions protocol.
+ *
+ * <pre>{@code
+ * Provider openai = OpenAiProvider.builder()
+ *     .apiKey(System.getenv("OPENAI_API_KEY"))
+ *     .requestTimeout(Duration.ofSeconds(60))
+ *     .build();
+ * Connector ai = Connectors.builder().provider(openai).build();
+ * }</pre>
+ *
+ * <p>Thread-safe; owned and closed by the connector it is given to.
+ */
+public final class OpenAiProvider implements Provider {
+  /** The provider id, also the id of {@link OpenAiProviderFactory}. */
+  public static final String ID = "openai";
+
+  /** OpenAI's public endpoint. */
+  public static final URI DEFAULT_BASE_URL = URI.create("https://api.openai.com/v1");
+
+  static final Set<Capability> CAPABILITIES =
+      Set.copyOf(EnumSet.of(Capability.CHAT, Capability.VISION, Capability.JSON_MODE));
+
+  private static final String USER_AGENT = "openai-connector-java/" + version();
+
+  private final URI baseUrl;
+  private final HttpClient httpClient;
+  private final OpenAiChatPort chat;
+
+  private OpenAiProvider(Builder builder) {
+    this.baseUrl = builder.baseUrl;
+    this.httpClient = OpenAiTransport.httpClient(baseUrl, builder.connectTimeout);
+    ObjectMapper mapper = OpenAiTransport.objectMapper();
+    OpenAiHttpApi api =
+        OpenAiTransport.feign(
+            httpClient,
+            baseUrl,
+            mapper,
+            builder.connectTimeout,
+            builder.requestTimeout,
+            headers(builder.apiKey, builder.organization, builder.project));
+    this.chat =
+        new OpenAiChatPort(
+            ID,
+            api,
+            new ChatMapping(builder.maxTokensField),
+            mapper.readerFor(ChatCompletionResponseDto.class),
+            new HttpFailures(ID, "OpenAI", mapper.readerFor(ErrorResponseDto.class)));
+  }
+
+  private static RequestInterceptor headers(
+      @Nullable Secret apiKey, @Nullable String organization, @Nullable String project) {
+    String authorization = apiKey == null ? null : "Bearer " + apiKey.reveal();
+    return template -> {
+      if (authorization != null) {
+        template.header("Authorization", authorization);
+      }
+      if (organization != null) {
+        template.header("OpenAI-Organization", organization);
+      }
+      if (project != null) {
+        template.header("OpenAI-Project", project);
+      }
+      template.header("User-Agent", USER_AGENT);
+    };
+  }
+
+  private static String version() {
+    String version = OpenAiProvider.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+
+  /**
+   * Starts configuring a provider.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return CAPABILITIES;
+  }
+
+  @Override
+  public ChatPort chat() {
+    return chat;
+  }
+
+  /**
+   * Returns the base URL requests go to.
+   *
+   * @return the base URL, without a trailing slash
+   */
+  public URI baseUrl() {
+    return baseUrl;
+  }
+
+  @Override
+  public void close() {
+    // HttpClient is AutoCloseable from JDK 21 on; on 17 its threads end when it is unreachable.
+    Object client = httpClient;
+    if (client instanceof AutoCloseable) {
+      try {
+        ((AutoCloseable) client).close();
+      } catch (Exception e) {
+        throw new IllegalStateException("could not close the HTTP client", e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "OpenAiProvider[baseUrl=" + baseUrl + "]";
+  }
+
+  /** Configures an {@link OpenAiProvider}. Not thread-safe. */
+  public static final class Builder {
+    private @Nullable Secret apiKey;
+    private URI baseUrl = DEFAULT_BASE_URL;
+    private boolean baseUrlSet;
+    private @Nullable String organization;
+    private @Nullable String project;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(120);
+    private MaxTokensField maxTokensField = MaxTokensField.MAX_COMPLETION_TOKENS;
+    private final List<String> problems = new ArrayList<>();
+
+    private Builder() {}
+
+    /**
+     * Sets the API key, sent as {@code Authorization: Bearer}.
+     *
+     * @param apiKey the key
+     * @return this builder
+     */
+    public Builder apiKey(Secret apiKey) {
+      this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+      return this;
+    }
+
+    /**
+     * Sets the API key, sent as {@code Authorization: Bearer}.
+     *
+     * @param apiKey the key
+     * @return this builder
+     */
+    public Builder apiKey(String apiKey) {
+      Objects.requireNonNull(apiKey, "apiKey");
+      if (apiKey.isBlank()) {
+        problems.add("apiKey must not be blank");
+        return this;
+      }
+      return apiKey(Secret.of(apiKey));
+    }
+
+    /**
+     * Sets the base URL, for a proxy or any OpenAI-compatible server.
+     *
+     * @param baseUrl an absolute http or https URL, for example {@code http://localhost:11434/v1}
+     * @return this builder
+     */
+    public Builder baseUrl(String baseUrl) {
+      Objects.requireNonNull(baseUrl, "baseUrl");
+      String trimmed = baseUrl.strip();
+      while (trimmed.endsWith("/")) {
+        trimmed = trimmed.substring(0, trimmed.length() - 1);
+      }
+      URI uri;
+      try {
+        uri = URI.create(trimmed);
+      } catch (IllegalArgumentException e) {
+        problems.add("baseUrl '" + baseUrl + "' is not a URL; use e.g. https://api.openai.com/v1");
+        return this;
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+        problems.add(
+            "baseUrl '" + baseUrl + "' must be an absolute http or https URL with a host;"
+                + " use e.g. https://api.openai.com/v1");
+        return this;
+      }
+      if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        problems.add("baseUrl '" + baseUrl + "' must not have a query or a fragment");
+        return this;
+      }
+      this.baseUrl = uri;
+      this.baseUrlSet = true;
+      return this;
+    }
+
+    /**
+     * Sets the organization, sent as {@code OpenAI-Organization}.
+     *
+     * @param organization the organization id, for example {@code org-...}
+     * @return this builder
+     */
+    public Builder organization(String organization) {
+      this.organization = Objects.requireNonNull(organization, "organization");
+      return this;
+    }
+
+    /**
+     * Sets the project, sent as {@code OpenAI-Project}.
+     *
+     * @param project the project id, for example {@code proj_...}
+     * @return this builder
+     */
+    public Builder project(String project) {
+      this.project = Objects.requireNonNull(project, "project");
+      return this;
+    }
+
+    /**
+     * Sets the time allowed to open a connection.
+     *
+     * @param timeout a positive duration; default 10 seconds
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "connectTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        problems.add("connectTimeout must be positive, was " + timeout);
+      } else {
+        this.connectTimeout = timeout;
+      }
+      return this;
+    }
+
+    /**
+     * Sets the time allowed for the response to start arriving after the request was sent.
+     *
+     * @param timeout a positive duration; default 120 seconds, as long answers take time
+     * @return this builder
+     */
+    public Builder requestTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "requestTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        problems.add("requestTimeout must be positive, was " + timeout);
+      } else {
+        this.requestTimeout = timeout;
+      }
+      return this;
+    }
+
+    /**
+     * Sets the request field that carries the token limit.
+     *
+     * @param field {@link MaxTokensField#MAX_TOKENS} for servers that do not know {@code
+     *     max_completion_tokens}
+     * @return this builder
+     */
+    public Builder maxTokensField(MaxTokensField field) {
+      this.maxTokensField = Objects.requireNonNull(field, "maxTokensField");
+      return this;
+    }
+
+    /**
+     * Checks the configuration and builds the provider.
+     *
+     * @return the provider
+     * @throws dev.openaiconnector.api.ConfigurationException listing every problem
+     */
+    public OpenAiProvider build() {
+      List<String> all = new ArrayList<>(problems);
+      // OpenAI itself needs a key; a local OpenAI-compatible server often does not.
+      if (apiKey == null && !baseUrlSet) {
+        all.add(
+            "apiKey is not set; set OPENAI_API_KEY or call apiKey(...), or set a baseUrl for an"
+                + " OpenAI-compatible server that needs no key");
+      }
+      if (!all.isEmpty()) {
+        throw new dev.openaiconnector.api.ConfigurationException(
+            "The OpenAI provider is misconfigured: " + String.join("; ", all), null);
+      }
+      return new OpenAiProvider(this);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package dev.openaiconnector.openai.internal;
+
+import dev.openaiconnector.api.AssistantMessage;
+import dev.openaiconnector.api.ChatMessage;
+import dev.openaiconnector.api.ChatRequest;
+import dev.openaiconnector.api.ChatResponse;
+import dev.openaiconnector.api.Choice;
+import dev.openaiconnector.api.ContentPart;
+import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.FinishReason;
+import dev.openaiconnector.api.ImagePart;
+import dev.openaiconnector.api.ResponseFormat;
+import dev.openaiconnector.api.SystemMessage;
+import dev.openaiconnector.api.TextPart;
+import dev.openaiconnector.api.TokenUsage;
+import dev.openaiconnector.api.ToolCall;
+import dev.openaiconnector.api.ToolMessage;
+import dev.openaiconnector.api.UnexpectedResponseException;
+import dev.openaiconnector.api.UserMessage;
+import dev.openaiconnector.openai.MaxTokensField;
+import dev.openaiconnector.openai.internal.ChatCompletionRequestDto.ImageUrlDto;
+import dev.openaiconnector.openai.internal.ChatCompletionRequestDto.MessageDto;
+import dev.openaiconnector.openai.internal.ChatCompletionRequestDto.PartDto;
+import dev.openaiconnector.openai.internal.ChatCompletionRequestDto.ResponseFormatDto;
+import dev.openaiconnector.openai.internal.ChatCompletionResponseDto.ChoiceDto;
+import dev.openaiconnector.openai.internal.ChatCompletionResponseDto.UsageDto;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** Maps chat requests and responses between the api types and the OpenAI wire DTOs. */
+public final class ChatMapping {
+  private static final ResponseFormatDto JSON_OBJECT = new ResponseFormatDto("json_object");
+
+  private final MaxTokensField maxTokensField;
+
+  /**
+   * Creates the mapping.
+   *
+   * @param maxTokensField the field that carries the token limit
+   */
+  public ChatMapping(MaxTokensField maxTokensField) {
+    this.maxTokensField = maxTokensField;
+  }
+
+  /**
+   * Maps a request to its wire form.
+   *
+   * @param request the request, already validated
+   * @return the body to send
+   */
+  public ChatCompletionRequestDto toDto(ChatRequest request) {
+    List<ChatMessage> messages = request.messages();
+    List<MessageDto> wireMessages = new ArrayList<>(messages.size());
+    for (ChatMessage message : messages) {
+      wireMessages.add(toDto(message));
+    }
+    Integer maxTokens = request.maxTokens();
+    boolean legacyField = maxTokensField == MaxTokensField.MAX_TOKENS;
+    return new ChatCompletionRequestDto(
+        request.model(),
+        wireMessages,
+        request.temperature(),
+        request.topP(),
+        legacyField ? null : maxTokens,
+        legacyField ? maxTokens : null,
+        request.frequencyPenalty(),
+        request.presencePenalty(),
+        request.stop().isEmpty() ? null : request.stop(),
+        request.seed(),
+        request.n(),
+        request.endUserId(),
+        // text is the API's default: leaving it out keeps requests valid for servers without it
+        request.responseFormat().type() == ResponseFormat.Type.JSON_OBJECT ? JSON_OBJECT : null);
+  }
+
+  private static MessageDto toDto(ChatMessage message) {
+    if (message instanceof SystemMessage) {
+      return new MessageDto("system", ((SystemMessage) message).text(), null, null);
+    }
+    if (message instanceof UserMessage) {
+      UserMessage user = (UserMessage) message;
+      // A single text part goes as a plain string: the shortest form every compatible server reads.
+      Object content = user.isPlainText() ? user.text() : toParts(user.parts());
+      return new MessageDto("user", content, null, null);
+    }
+    if (message instanceof AssistantMessage) {
+      AssistantMessage assistant = (AssistantMessage) message;
+      return new MessageDto(
+          "assistant", assistant.content(), toolCallsToDto(assistant.toolCalls()), null);
+    }
+    ToolMessage tool = (ToolMessage) message;
+    return new MessageDto("tool", tool.content(), null, tool.toolCallId());
+  }
+
+  private static List<PartDto> toParts(List<ContentPart> parts) {
+    List<PartDto> wireParts = new ArrayList<>(parts.size());
+    for (ContentPart part : parts) {
+      if (part instanceof TextPart) {
+        wireParts.add(new PartDto("text", ((TextPart) part).text(), null));
+      } else {
+        ImagePart image = (ImagePart) part;
+        wireParts.add(
+            new PartDto(
+                "image_url",
+                null,
+                new ImageUrlDto(image.toUrlString(), image.detail().wireValue())));
+      }
+    }
+    return wireParts;
+  }
+
+  private static @Nullable List<ToolCallDto> toolCallsToDto(List<ToolCall> toolCalls) {
+    if (toolCalls.isEmpty()) {
+      return null;
+    }
+    List<ToolCallDto> wire = new ArrayList<>(toolCalls.size());
+    for (ToolCall call : toolCalls) {
+      wire.add(
+          new ToolCallDto(
+              call.id(), "function", new ToolCallDto.FunctionDto(call.name(), call.arguments())));
+    }
+    return wire;
+  }
+
+  /**
+   * Maps a decoded response to the api type.
+   *
+   * @param dto the decoded body
+   * @param requestId the provider's request id, or null
+   * @param details what to attach to an exception if the body is unusable
+   * @return the response
+   * @throws UnexpectedResponseException if the body has no usable choice
+   */
+  public ChatResponse fromDto(
+      ChatCompletionResponseDto dto, @Nullable String requestId, ErrorDetails details) {
+    List<ChoiceDto> wireChoices = dto.choices();
+    if (wireChoices == null || wireChoices.isEmpty()) {
+      throw new UnexpectedResponseException(
+          "The chat completion has no choices", details, null);
+    }
+    List<Choice> choices = new ArrayList<>(wireChoices.size());
+    for (ChoiceDto wire : wireChoices) {
+      ChatCompletionResponseDto.MessageDto message = wire.message();
+      if (message == null) {
+        throw new UnexpectedResponseException(
+            "Choice " + wire.index() + " of the chat completion has no message", details, null);
+      }
+      String finishReason = wire.finishReason();
+      choices.add(
+          new Choice(
+              wire.index(),
+              new AssistantMessage(
+                  message.content(), toolCallsFromDto(message.toolCalls()), message.refusal()),
+              // A compatible server may leave it out; say so rather than invent "stop".
+              FinishReason.of(finishReason == null ? "unknown" : finishReason)));
+    }
+    return ChatResponse.builder()
+        .id(dto.id() == null ? "" : dto.id())
+        .model(dto.model() == null ? "" : dto.model())
+        .choices(choices)
+        .usage(usage(dto.usage()))
+        .requestId(requestId)
+        .systemFingerprint(dto.systemFingerprint())
+        .build();
+  }
+
+  private static List<ToolCall> toolCallsFromDto(@Nullable List<ToolCallDto> wire) {
+    if (wire == null || wire.isEmpty()) {
+      return List.of();
+    }
+    List<ToolCall> calls = new ArrayList<>(wire.size());
+    for (ToolCallDto call : wire) {
+      calls.add(new ToolCall(call.id(), call.function().name(), call.function().arguments()));
+    }
+    return calls;
+  }
+
+  private static TokenUsage usage(@Nullable UsageDto usage) {
+    if (usage == null) {
+      return TokenUsage.ZERO;
+    }
+    long cached = usage.promptTokensDetails() == null ? 0 : usage.promptTokensDetails().cachedTokens();
+    long reasoning =
+        usage.completionTokensDetails() == null
+            ? 0
+            : usage.completionTokensDetails().reasoningTokens();
+    return new TokenUsage(
+        usage.promptTokens(), usage.completionTokens(), usage.totalTokens(), cached, reasoning);
+  }
+}

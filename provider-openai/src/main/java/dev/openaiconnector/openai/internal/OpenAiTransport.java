@@ -1,0 +1,93 @@
+package dev.openaiconnector.openai.internal;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import feign.Feign;
+import feign.Request;
+import feign.RequestInterceptor;
+import feign.Retryer;
+import feign.http2client.Http2Client;
+import feign.jackson.JacksonEncoder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds the HTTP stack: Feign over the JDK {@link HttpClient}, with Jackson for bodies.
+ *
+ * <p>Choices that matter for cost and correctness, all measured or documented traps: Feign's
+ * {@code Client.Default} costs about a millisecond per POST, so the JDK client is used; for
+ * {@code http://} URLs the JDK client is pinned to HTTP/1.1, else it asks for an h2c upgrade on
+ * every request; Feign's retryer is off because the core is the one place that retries; Feign's
+ * connect timeout equals the JDK client's, else Feign builds a second client per call shape.
+ */
+public final class OpenAiTransport {
+  private OpenAiTransport() {}
+
+  /**
+   * The Jackson mapper for the OpenAI wire format: snake_case names, nulls left out, unknown
+   * fields ignored (the API adds fields all the time).
+   *
+   * @return a new mapper
+   */
+  public static ObjectMapper objectMapper() {
+    return JsonMapper.builder()
+        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .build();
+  }
+
+  /**
+   * Builds the JDK HTTP client for a base URL.
+   *
+   * @param baseUrl the provider's base URL
+   * @param connectTimeout the connect timeout
+   * @return the client
+   */
+  public static HttpClient httpClient(URI baseUrl, Duration connectTimeout) {
+    boolean cleartext = "http".equalsIgnoreCase(baseUrl.getScheme());
+    return HttpClient.newBuilder()
+        .version(cleartext ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
+        .connectTimeout(connectTimeout)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  /**
+   * Builds the Feign client.
+   *
+   * @param httpClient the JDK client, from {@link #httpClient}
+   * @param baseUrl the provider's base URL, without a trailing slash
+   * @param mapper the mapper, from {@link #objectMapper()}
+   * @param connectTimeout the same connect timeout the JDK client was built with
+   * @param requestTimeout the time allowed for the response headers to arrive
+   * @param headers adds the authentication and other per-request headers
+   * @return the client
+   */
+  public static OpenAiHttpApi feign(
+      HttpClient httpClient,
+      URI baseUrl,
+      ObjectMapper mapper,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      RequestInterceptor headers) {
+    return Feign.builder()
+        .client(new Http2Client(httpClient))
+        .encoder(new JacksonEncoder(mapper))
+        .retryer(Retryer.NEVER_RETRY)
+        .options(
+            new Request.Options(
+                connectTimeout.toMillis(),
+                TimeUnit.MILLISECONDS,
+                requestTimeout.toMillis(),
+                TimeUnit.MILLISECONDS,
+                false))
+        .requestInterceptor(headers)
+        .target(OpenAiHttpApi.class, baseUrl.toString());
+  }
+}

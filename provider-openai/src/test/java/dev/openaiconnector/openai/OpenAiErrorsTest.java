@@ -1,0 +1,239 @@
+package dev.openaiconnector.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.openaiconnector.api.AuthenticationException;
+import dev.openaiconnector.api.ChatRequest;
+import dev.openaiconnector.api.ConflictException;
+import dev.openaiconnector.api.ConnectionException;
+import dev.openaiconnector.api.ConnectorException;
+import dev.openaiconnector.api.ContentFilterException;
+import dev.openaiconnector.api.InvalidRequestException;
+import dev.openaiconnector.api.NotFoundException;
+import dev.openaiconnector.api.PermissionDeniedException;
+import dev.openaiconnector.api.QuotaExceededException;
+import dev.openaiconnector.api.RateLimitException;
+import dev.openaiconnector.api.RequestTimeoutException;
+import dev.openaiconnector.api.ServerException;
+import dev.openaiconnector.api.UnexpectedResponseException;
+import dev.openaiconnector.testkit.FakeOpenAiServer;
+import dev.openaiconnector.testkit.FakeResponse;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** How HTTP failures reach the application: typed, with status, code and request id. */
+class OpenAiErrorsTest {
+  private static final String KEY = "sk-proj-SECRETkeyVALUE0987654321";
+
+  private FakeOpenAiServer server;
+  private OpenAiProvider provider;
+
+  @BeforeEach
+  void start() {
+    server = FakeOpenAiServer.start();
+    provider =
+        OpenAiProvider.builder()
+            .apiKey(KEY)
+            .baseUrl(server.baseUrl().toString())
+            .requestTimeout(Duration.ofMillis(500))
+            .build();
+  }
+
+  @AfterEach
+  void stop() {
+    provider.close();
+    server.close();
+  }
+
+  private ConnectorException failure() {
+    ChatRequest request = ChatRequest.builder().model("gpt-4o-mini").user("hi").build();
+    ConnectorException failure =
+        catchThrowableOfType(ConnectorException.class, () -> provider.chat().complete(request));
+    assertThat(failure).as("the call must fail").isNotNull();
+    assertThat(failure.getMessage()).doesNotContain(KEY).doesNotContain("SECRETkey");
+    return failure;
+  }
+
+  static Stream<Arguments> statusTable() {
+    return Stream.of(
+        Arguments.of(400, "invalid_request_error", "invalid_value", InvalidRequestException.class),
+        Arguments.of(400, "invalid_request_error", "content_filter", ContentFilterException.class),
+        Arguments.of(401, "invalid_request_error", "invalid_api_key", AuthenticationException.class),
+        Arguments.of(403, "permission_error", "unsupported_country", PermissionDeniedException.class),
+        Arguments.of(404, "invalid_request_error", "model_not_found", NotFoundException.class),
+        Arguments.of(408, "timeout", "timeout", RequestTimeoutException.class),
+        Arguments.of(409, "conflict", "conflict", ConflictException.class),
+        Arguments.of(422, "invalid_request_error", "unprocessable", InvalidRequestException.class),
+        Arguments.of(429, "requests", "rate_limit_exceeded", RateLimitException.class),
+        Arguments.of(429, "insufficient_quota", "insufficient_quota", QuotaExceededException.class),
+        Arguments.of(500, "server_error", "internal", ServerException.class),
+        Arguments.of(503, "server_error", "overloaded", ServerException.class));
+  }
+
+  @ParameterizedTest(name = "{0} {2} -> {3}")
+  @MethodSource("statusTable")
+  void mapsTheOpenAiErrorBodyByStatusTable(
+      int status, String type, String code, Class<? extends ConnectorException> expected) {
+    server.enqueue(
+        FakeResponse.error(status, type, code, "Something about the request")
+            .header("x-request-id", "req_abc"));
+
+    ConnectorException failure = failure();
+
+    assertThat(failure).isExactlyInstanceOf(expected);
+    assertThat(failure.status()).hasValue(status);
+    assertThat(failure.errorType()).hasValue(type);
+    assertThat(failure.errorCode()).hasValue(code);
+    assertThat(failure.requestId()).hasValue("req_abc");
+    assertThat(failure.providerId()).hasValue("openai");
+    assertThat(failure.getMessage())
+        .contains("Something about the request")
+        .contains("status " + status)
+        .contains("req_abc");
+  }
+
+  @Test
+  void namesTheParameterTheServerBlamed() {
+    server.enqueue(
+        FakeResponse.json(
+            400,
+            "{\"error\":{\"message\":\"bad temperature\",\"type\":\"invalid_request_error\","
+                + "\"param\":\"temperature\",\"code\":null}}"));
+
+    ConnectorException failure = failure();
+
+    assertThat(failure.details().param()).isEqualTo("temperature");
+    assertThat(failure.errorCode()).isEmpty();
+  }
+
+  @Test
+  void scrubsKeyFragmentsTheServerQuotesBack() {
+    server.enqueue(
+        FakeResponse.error(
+            401,
+            "invalid_request_error",
+            "invalid_api_key",
+            "Incorrect API key provided: " + KEY + ". You can find your API key at ..."));
+
+    assertThat(failure().getMessage()).contains("Incorrect API key provided: sk-***");
+  }
+
+  @Test
+  void readsRetryAfterInMilliseconds() {
+    server.enqueue(
+        FakeResponse.error(429, "requests", "rate_limit_exceeded", "slow down")
+            .header("retry-after-ms", "1500"));
+
+    assertThat(failure().retryAfter()).hasValue(Duration.ofMillis(1500));
+  }
+
+  @Test
+  void readsRetryAfterInSeconds() {
+    server.enqueue(
+        FakeResponse.error(429, "requests", "rate_limit_exceeded", "slow down")
+            .header("Retry-After", "7"));
+
+    assertThat(failure().retryAfter()).hasValue(Duration.ofSeconds(7));
+  }
+
+  @Test
+  void readsRetryAfterAsAnHttpDate() {
+    String inOneMinute =
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now().plusMinutes(1));
+    server.enqueue(
+        FakeResponse.error(429, "requests", "rate_limit_exceeded", "slow down")
+            .header("Retry-After", inOneMinute));
+
+    assertThat(failure().retryAfter())
+        .hasValueSatisfying(
+            wait -> assertThat(wait).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(61)));
+  }
+
+  @Test
+  void turnsAnHtmlProxyPageIntoAServerErrorWithAnExcerpt() {
+    server.enqueue(
+        FakeResponse.body(
+            502,
+            "text/html",
+            "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>"
+                + "<p>The upstream server is unavailable.</p></body></html>"));
+
+    ConnectorException failure = failure();
+
+    assertThat(failure).isInstanceOf(ServerException.class);
+    assertThat(failure.isRetriable()).isTrue();
+    assertThat(failure.status()).hasValue(502);
+    assertThat(failure.getMessage()).contains("502 Bad Gateway").doesNotContain("<html>");
+  }
+
+  @Test
+  void reportsANonJsonSuccessBodyAsUnexpected() {
+    server.enqueue(FakeResponse.body(200, "text/plain", "all good"));
+
+    ConnectorException failure = failure();
+
+    assertThat(failure).isInstanceOf(UnexpectedResponseException.class);
+    assertThat(failure.status()).hasValue(200);
+  }
+
+  @Test
+  void reportsTruncatedJsonAsUnexpected() {
+    server.enqueue(
+        FakeResponse.json(200, "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choi"));
+
+    assertThat(failure()).isInstanceOf(UnexpectedResponseException.class);
+  }
+
+  @Test
+  void reportsAnAnswerWithoutChoicesAsUnexpected() {
+    server.enqueue(
+        FakeResponse.json(
+            200,
+            "{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[]}"));
+
+    assertThat(failure()).isInstanceOf(UnexpectedResponseException.class)
+        .hasMessageContaining("no choices");
+  }
+
+  @Test
+  void timesOutWhenTheHeadersNeverCome() {
+    server.enqueue(FakeResponse.chatCompletion("late").delay(Duration.ofSeconds(3)));
+
+    ConnectorException failure = failure();
+
+    assertThat(failure).isInstanceOf(RequestTimeoutException.class);
+    assertThat(failure.isRetriable()).isTrue();
+  }
+
+  @Test
+  void reportsARefusedConnection() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    OpenAiProvider nowhere =
+        OpenAiProvider.builder()
+            .apiKey(KEY)
+            .baseUrl("http://127.0.0.1:" + closedPort + "/v1")
+            .build();
+    ChatRequest request = ChatRequest.builder().model("gpt-4o-mini").user("hi").build();
+
+    assertThatThrownBy(() -> nowhere.chat().complete(request))
+        .isInstanceOf(ConnectionException.class)
+        .hasMessageNotContaining(KEY);
+    nowhere.close();
+  }
+}

@@ -1,0 +1,109 @@
+package dev.openaiconnector.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.openaiconnector.api.ConfigurationException;
+import dev.openaiconnector.spi.Capability;
+import dev.openaiconnector.spi.ProviderFactory;
+import dev.openaiconnector.spi.ProviderSettings;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+class OpenAiProviderFactoryTest {
+  private static ProviderSettings settings(Map<String, String> values) {
+    return name -> Optional.ofNullable(values.get(name));
+  }
+
+  @Test
+  void isRegisteredForTheServiceLoader() {
+    assertThat(ServiceLoader.load(ProviderFactory.class).stream().map(ServiceLoader.Provider::type))
+        .contains(OpenAiProviderFactory.class);
+  }
+
+  @Test
+  void declaresItsIdVersionAndCapabilities() {
+    OpenAiProviderFactory factory = new OpenAiProviderFactory();
+
+    assertThat(factory.id()).isEqualTo("openai");
+    assertThat(factory.spiVersion()).isEqualTo(ProviderFactory.SPI_VERSION);
+    assertThat(factory.capabilities())
+        .contains(Capability.CHAT, Capability.VISION, Capability.JSON_MODE);
+  }
+
+  @Test
+  void readsTheStandardEnvironmentNames() {
+    OpenAiProvider provider =
+        new OpenAiProviderFactory()
+            .create(
+                settings(
+                    Map.of(
+                        "OPENAI_API_KEY", "sk-abc",
+                        "OPENAI_BASE_URL", "http://127.0.0.1:9/v1/")));
+
+    assertThat(provider.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:9/v1"));
+    provider.close();
+  }
+
+  @Test
+  void needsAKeyForOpenAiItself() {
+    assertThatThrownBy(() -> new OpenAiProviderFactory().create(settings(Map.of())))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("OPENAI_API_KEY");
+  }
+
+  @Test
+  void needsNoKeyForACompatibleServer() {
+    OpenAiProvider provider =
+        new OpenAiProviderFactory()
+            .create(settings(Map.of("OPENAI_BASE_URL", "http://localhost:11434/v1")));
+
+    assertThat(provider.baseUrl().getPort()).isEqualTo(11434);
+    provider.close();
+  }
+
+  @Test
+  void rejectsABadBaseUrlAndMaxTokensField() {
+    assertThatThrownBy(
+            () ->
+                new OpenAiProviderFactory()
+                    .create(settings(Map.of("OPENAI_API_KEY", "k", "OPENAI_BASE_URL", "ftp://x"))))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("baseUrl 'ftp://x'");
+    assertThatThrownBy(
+            () ->
+                new OpenAiProviderFactory()
+                    .create(
+                        settings(
+                            Map.of("OPENAI_API_KEY", "k", "OPENAI_MAX_TOKENS_FIELD", "tokens"))))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("OPENAI_MAX_TOKENS_FIELD");
+  }
+
+  @Test
+  void reportsEveryBuilderProblemAtOnce() {
+    assertThatThrownBy(
+            () ->
+                OpenAiProvider.builder()
+                    .baseUrl("not a url")
+                    .connectTimeout(java.time.Duration.ZERO)
+                    .apiKey(" ")
+                    .build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("baseUrl")
+        .hasMessageContaining("connectTimeout")
+        .hasMessageContaining("apiKey");
+  }
+
+  @Test
+  void neverShowsTheKeyInToString() {
+    OpenAiProvider provider =
+        OpenAiProvider.builder().apiKey("sk-very-secret-value").baseUrl("http://127.0.0.1:9").build();
+
+    assertThat(provider.toString()).doesNotContain("sk-very-secret-value");
+    provider.close();
+  }
+}
