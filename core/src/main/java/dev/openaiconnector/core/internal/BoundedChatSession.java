@@ -1,0 +1,189 @@
+package dev.openaiconnector.core.internal;
+
+import dev.openaiconnector.api.AssistantMessage;
+import dev.openaiconnector.api.ChatMessage;
+import dev.openaiconnector.api.ChatRequest;
+import dev.openaiconnector.api.ChatResponse;
+import dev.openaiconnector.api.ChatSession;
+import dev.openaiconnector.api.SessionSpec;
+import dev.openaiconnector.api.SessionStore;
+import dev.openaiconnector.api.SystemMessage;
+import dev.openaiconnector.api.TokenUsage;
+import dev.openaiconnector.api.UserMessage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A chat session whose memory is bounded by a {@link MemoryWindow} and kept in a {@link
+ * SessionStore}.
+ *
+ * <p>Sends are serialized by one lock per session, so each exchange is recorded whole and in order.
+ * The history is replaced, never changed in place, so {@link #history()} and {@link #usage()} never
+ * wait for a call in flight.
+ */
+final class BoundedChatSession implements ChatSession {
+  private final ProviderConnector connector;
+  private final SessionStore store;
+  private final SessionSpec spec;
+  private final String id;
+  private final @Nullable SystemMessage system;
+  private final MemoryWindow window;
+  private final ReentrantLock sendLock = new ReentrantLock();
+
+  // Written under sendLock only; immutable lists without the system prompt.
+  private volatile List<ChatMessage> remembered;
+  private volatile TokenUsage usage = TokenUsage.ZERO;
+
+  private BoundedChatSession(
+      ProviderConnector connector,
+      SessionStore store,
+      SessionSpec spec,
+      String id,
+      @Nullable SystemMessage system,
+      List<ChatMessage> remembered) {
+    this.connector = connector;
+    this.store = store;
+    this.spec = spec;
+    this.id = id;
+    this.system = system;
+    this.window =
+        new MemoryWindow(
+            spec.maxMessages(),
+            spec.maxMemoryTokens(),
+            system == null ? 0 : TokenEstimator.estimate(system));
+    this.remembered = window.fit(remembered, lastUserMessage(remembered));
+  }
+
+  /**
+   * Opens a session: resumes the stored history when the spec names an id, else starts afresh under
+   * a random id.
+   *
+   * @param connector the connector whose chat path the session uses
+   * @param spec the model, system prompt, limits and request options
+   * @param store where the history is kept
+   * @return the session
+   */
+  static BoundedChatSession open(
+      ProviderConnector connector, SessionSpec spec, SessionStore store) {
+    String id = spec.id().orElse(null);
+    List<ChatMessage> stored = List.of();
+    if (id == null) {
+      id = UUID.randomUUID().toString();
+    } else {
+      stored = Objects.requireNonNull(store.load(id), "SessionStore.load returned null");
+    }
+    // The spec's system prompt wins over a stored one, so that resuming with new instructions
+    // works; without one in the spec, the stored prompt carries on.
+    SystemMessage system = spec.system().map(SystemMessage::new).orElse(null);
+    int first = 0;
+    if (!stored.isEmpty() && stored.get(0) instanceof SystemMessage) {
+      if (system == null) {
+        system = (SystemMessage) stored.get(0);
+      }
+      first = 1;
+    }
+    return new BoundedChatSession(
+        connector, store, spec, id, system, stored.subList(first, stored.size()));
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public ChatResponse send(String text) {
+    Objects.requireNonNull(text, "text");
+    return send(UserMessage.of(text));
+  }
+
+  @Override
+  public ChatResponse send(UserMessage message) {
+    Objects.requireNonNull(message, "message");
+    sendLock.lock();
+    try {
+      List<ChatMessage> candidate = new ArrayList<>(remembered.size() + 1);
+      candidate.addAll(remembered);
+      candidate.add(message);
+      List<ChatMessage> sent = window.fit(candidate, candidate.size() - 1);
+
+      ChatRequest.Builder request = ChatRequest.builder();
+      spec.applyRequestOptions(request);
+      ChatResponse response =
+          connector.chat(request.model(spec.model()).messages(withSystem(sent)).build(), id);
+      usage = usage.plus(response.usage());
+
+      AssistantMessage answer = response.choices().get(0).message();
+      List<ChatMessage> next = new ArrayList<>(sent.size() + 1);
+      next.addAll(sent);
+      next.add(answer);
+      next = window.fit(next, sent.size() - 1);
+      // Saved before it is remembered: if the store fails, the caller sees a failed send and
+      // the session's history agrees with the store's.
+      store.save(id, withSystem(next));
+      remembered = next;
+      return response;
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  @Override
+  public List<ChatMessage> history() {
+    return withSystem(remembered);
+  }
+
+  @Override
+  public TokenUsage usage() {
+    return usage;
+  }
+
+  @Override
+  public void clear() {
+    sendLock.lock();
+    try {
+      List<ChatMessage> empty = List.of();
+      store.save(id, withSystem(empty));
+      remembered = empty;
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  // Sizes only: the history holds prompts, which must not reach logs.
+  @Override
+  public String toString() {
+    return "ChatSession[id="
+        + id
+        + ", model="
+        + spec.model()
+        + ", messages="
+        + remembered.size()
+        + (system == null ? "" : " + system prompt")
+        + "]";
+  }
+
+  private List<ChatMessage> withSystem(List<ChatMessage> messages) {
+    if (system == null) {
+      return messages;
+    }
+    List<ChatMessage> all = new ArrayList<>(messages.size() + 1);
+    all.add(system);
+    all.addAll(messages);
+    return Collections.unmodifiableList(all);
+  }
+
+  private static int lastUserMessage(List<ChatMessage> messages) {
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      if (messages.get(i) instanceof UserMessage) {
+        return i;
+      }
+    }
+    return messages.size();
+  }
+}

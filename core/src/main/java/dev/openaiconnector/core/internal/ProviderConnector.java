@@ -1,0 +1,204 @@
+package dev.openaiconnector.core.internal;
+
+import dev.openaiconnector.api.ChatRequest;
+import dev.openaiconnector.api.ChatResponse;
+import dev.openaiconnector.api.ChatSession;
+import dev.openaiconnector.api.Connector;
+import dev.openaiconnector.api.ConnectorException;
+import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.Operation;
+import dev.openaiconnector.api.ResponseFormat;
+import dev.openaiconnector.api.SessionSpec;
+import dev.openaiconnector.api.SessionStore;
+import dev.openaiconnector.api.UnexpectedResponseException;
+import dev.openaiconnector.api.UnsupportedCapabilityException;
+import dev.openaiconnector.api.UsageEvent;
+import dev.openaiconnector.api.UsageListener;
+import dev.openaiconnector.api.UsageTracker;
+import dev.openaiconnector.spi.Capability;
+import dev.openaiconnector.spi.Provider;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Connector} over one {@link Provider}: checks each request against the provider's
+ * capabilities, calls the provider's port, and counts the usage. Thread-safe.
+ */
+public final class ProviderConnector implements Connector {
+  private static final Logger log = LoggerFactory.getLogger(ProviderConnector.class);
+
+  private final Provider provider;
+  private final String providerId;
+  private final Set<Capability> capabilities;
+  private final SessionStore sessionStore;
+  private final List<UsageListener> usageListeners;
+  private final UsageAccumulator usage = new UsageAccumulator();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * Creates a connector that owns the provider and closes it when closed.
+   *
+   * @param provider the provider
+   * @param sessionStore where sessions keep their history
+   * @param usageListeners told about the usage of every successful call, in order
+   */
+  public ProviderConnector(
+      Provider provider, SessionStore sessionStore, List<UsageListener> usageListeners) {
+    this.provider = Objects.requireNonNull(provider, "provider");
+    this.providerId = Objects.requireNonNull(provider.id(), "provider.id()");
+    // Read once: a provider declares what it can do when it is created, and the check runs on
+    // every call.
+    this.capabilities = EnumSet.noneOf(Capability.class);
+    this.capabilities.addAll(provider.capabilities());
+    this.sessionStore = Objects.requireNonNull(sessionStore, "sessionStore");
+    this.usageListeners = List.copyOf(usageListeners);
+  }
+
+  @Override
+  public ChatResponse chat(ChatRequest request) {
+    return chat(request, null);
+  }
+
+  /**
+   * Sends one chat completion request on behalf of a session.
+   *
+   * @param request the request
+   * @param sessionId the session the call belongs to, reported to usage listeners; or null
+   * @return the answer
+   */
+  ChatResponse chat(ChatRequest request, @Nullable String sessionId) {
+    Objects.requireNonNull(request, "request");
+    ensureOpen();
+    checkCapabilities(request);
+    long started = System.nanoTime();
+    ChatResponse response;
+    try {
+      response = provider.chat().complete(request);
+    } catch (RuntimeException e) {
+      if (log.isDebugEnabled()) {
+        log.debug(
+            "{} failed: model={} provider={} latency={} ms error={} requestId={}",
+            Operation.CHAT,
+            request.model(),
+            providerId,
+            elapsedMillis(started),
+            e.getClass().getName(),
+            e instanceof ConnectorException
+                ? ((ConnectorException) e).requestId().orElse(null)
+                : null);
+      }
+      throw e;
+    }
+    if (response == null) {
+      throw new UnexpectedResponseException(
+          "Provider '" + providerId + "' returned no chat response; report it to its author",
+          ErrorDetails.ofProvider(providerId),
+          null);
+    }
+    String requestId = response.requestId().orElse(null);
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "{} model={} provider={} latency={} ms requestId={}",
+          Operation.CHAT,
+          request.model(),
+          providerId,
+          elapsedMillis(started),
+          requestId);
+    }
+    recordUsage(request.model(), response, sessionId, requestId);
+    return response;
+  }
+
+  @Override
+  public ChatSession session(SessionSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    ensureOpen();
+    return BoundedChatSession.open(this, spec, sessionStore);
+  }
+
+  @Override
+  public UsageTracker usage() {
+    return usage;
+  }
+
+  @Override
+  public String providerId() {
+    return providerId;
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      provider.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Connector[provider=" + providerId + (closed.get() ? ", closed" : "") + "]";
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("connector is closed");
+    }
+  }
+
+  private void checkCapabilities(ChatRequest request) {
+    if (!capabilities.contains(Capability.CHAT)) {
+      throw new UnsupportedCapabilityException(
+          providerId,
+          "CHAT",
+          "choose a provider that declares Capability.CHAT with"
+              + " Connectors.builder().providerId(...) or provider(...)");
+    }
+    if (!capabilities.contains(Capability.VISION) && request.hasImages()) {
+      throw new UnsupportedCapabilityException(
+          providerId,
+          "VISION",
+          "remove the image parts from the user messages, or use a provider that declares"
+              + " Capability.VISION with a vision model");
+    }
+    if (!capabilities.contains(Capability.JSON_MODE)
+        && request.responseFormat().type() == ResponseFormat.Type.JSON_OBJECT) {
+      throw new UnsupportedCapabilityException(
+          providerId,
+          "JSON_MODE",
+          "use ResponseFormat.text() and ask for JSON in the prompt, or use a provider that"
+              + " declares Capability.JSON_MODE");
+    }
+  }
+
+  private void recordUsage(
+      String model, ChatResponse response, @Nullable String sessionId, @Nullable String requestId) {
+    usage.record(providerId, model, Operation.CHAT, response.usage());
+    if (usageListeners.isEmpty()) {
+      return;
+    }
+    UsageEvent event =
+        new UsageEvent(providerId, model, Operation.CHAT, response.usage(), sessionId, requestId);
+    for (UsageListener listener : usageListeners) {
+      try {
+        listener.onUsage(event);
+      } catch (RuntimeException e) {
+        // The exception's message is left out: a listener may have put anything in it.
+        log.warn(
+            "Usage listener {} failed with {}; the {} call it observed succeeded",
+            listener.getClass().getName(),
+            e.getClass().getName(),
+            Operation.CHAT);
+      }
+    }
+  }
+
+  private static long elapsedMillis(long startedNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+  }
+}
