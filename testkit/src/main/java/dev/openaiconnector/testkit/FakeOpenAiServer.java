@@ -1,0 +1,480 @@
+package dev.openaiconnector.testkit;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A fake OpenAI HTTP server on the JDK's built-in server: real HTTP/1.1 with keep-alive, bound to
+ * {@code 127.0.0.1} only, for adapter tests, application tests and demos.
+ *
+ * <pre>{@code
+ * try (FakeOpenAiServer server = FakeOpenAiServer.start()) {
+ *   server.enqueue(FakeResponse.rateLimited(Duration.ofSeconds(2)));                 // script
+ *   callTheClientUnderTest(server.baseUrl(), "sk-test");                            // exercise
+ *   assertThat(server.takeRequest().header("Authorization")).hasValue("Bearer sk-test"); // verify
+ * }
+ * }</pre>
+ *
+ * <p>Scripted responses ({@link #enqueue}) answer the next requests in order, whatever their path
+ * and even without an API key. When none is queued, the server answers like OpenAI:
+ *
+ * <ul>
+ *   <li>{@code POST /v1/chat/completions}: a {@code chat.completion} echoing the last user message
+ *       ({@code Echo: <text>}, plus {@code [n images]} for image parts), with the request's model,
+ *       id {@code chatcmpl-fake-<n>}, {@code n} choices, usage at about four characters a token,
+ *       finish reason {@code length} (and the text cut) when {@code max_completion_tokens} or
+ *       {@code max_tokens} is smaller than the reply; a JSON object {@code {"echo": ...}} in JSON
+ *       mode; server-sent events when {@code stream} is true.
+ *   <li>{@code GET /v1/models}: a fixed list of models.
+ *   <li>{@code 401 invalid_api_key} without {@code Authorization: Bearer <key>} (or with another
+ *       key than {@link Builder#apiKey(String)}); {@code 400} for a body that is not JSON or lacks
+ *       {@code model} or {@code messages}; {@code 404} for another path; {@code 405} for another
+ *       method. All errors carry OpenAI's error body.
+ * </ul>
+ *
+ * <p>Every response has {@code x-request-id: req_fake_<n>} (n counts requests from 1) unless the
+ * script sets its own, and a {@code Content-Length} (streams are chunked). Every request is
+ * recorded before it is answered. Thread-safe; run it from the command line with {@link
+ * #main(String[])}.
+ */
+public final class FakeOpenAiServer implements AutoCloseable {
+  private static final Duration TAKE_TIMEOUT = Duration.ofSeconds(5);
+  private static final byte[] LOOPBACK = {127, 0, 0, 1};
+
+  private final HttpServer server;
+  private final ExecutorService handlers;
+  private final @Nullable String apiKey;
+  private final URI baseUrl;
+  private final Queue<FakeResponse> script = new ConcurrentLinkedQueue<>();
+  private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
+  private final List<RecordedRequest> received = new ArrayList<>();
+  private final Set<InetSocketAddress> clients = new HashSet<>();
+  private final AtomicInteger sequence = new AtomicInteger();
+
+  private FakeOpenAiServer(int port, @Nullable String apiKey) {
+    this.apiKey = apiKey;
+    InetSocketAddress address = new InetSocketAddress(loopback(), port);
+    try {
+      server = HttpServer.create(address, 0);
+    } catch (BindException e) {
+      throw new UncheckedIOException("Port " + port + " on 127.0.0.1 is in use", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start the fake OpenAI server on " + address, e);
+    }
+    int bound = server.getAddress().getPort();
+    AtomicInteger threads = new AtomicInteger();
+    // Daemon threads: a test that forgets close() must not keep the JVM alive.
+    handlers =
+        Executors.newCachedThreadPool(
+            task -> {
+              Thread thread =
+                  new Thread(
+                      task, "fake-openai-" + bound + "-handler-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    server.setExecutor(handlers);
+    server.createContext("/", this::handle);
+    server.start();
+    baseUrl = URI.create("http://127.0.0.1:" + bound + "/v1");
+  }
+
+  /**
+   * Starts a server on a free port of {@code 127.0.0.1}.
+   *
+   * @return the running server
+   */
+  public static FakeOpenAiServer start() {
+    return builder().start();
+  }
+
+  /**
+   * Starts a server on the given port of {@code 127.0.0.1}.
+   *
+   * @param port the port; {@code 0} picks a free one
+   * @return the running server
+   * @throws UncheckedIOException if the port is taken
+   */
+  public static FakeOpenAiServer start(int port) {
+    return builder().port(port).start();
+  }
+
+  /**
+   * Returns a builder for a server with options, such as a required API key.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the base URL to configure a client with.
+   *
+   * @return {@code http://127.0.0.1:<port>/v1}
+   */
+  public URI baseUrl() {
+    return baseUrl;
+  }
+
+  /**
+   * Returns the port the server listens on.
+   *
+   * @return the port
+   */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /**
+   * Queues a response for the next request not yet answered, whatever its path.
+   *
+   * @param response the response
+   * @return this server
+   */
+  public FakeOpenAiServer enqueue(FakeResponse response) {
+    script.add(Objects.requireNonNull(response, "response"));
+    return this;
+  }
+
+  /**
+   * Returns the oldest request not yet taken, waiting up to five seconds for one.
+   *
+   * @return the request
+   * @throws AssertionError if none arrives in time
+   */
+  public RecordedRequest takeRequest() {
+    return takeRequest(TAKE_TIMEOUT);
+  }
+
+  /**
+   * Returns the oldest request not yet taken, waiting up to {@code timeout} for one.
+   *
+   * @param timeout how long to wait
+   * @return the request
+   * @throws AssertionError if none arrives in time
+   */
+  public RecordedRequest takeRequest(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    RecordedRequest request;
+    try {
+      request = untaken.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("Interrupted while waiting for a request", e);
+    }
+    if (request == null) {
+      throw new AssertionError(
+          "No request reached "
+              + baseUrl
+              + " within "
+              + timeout.toMillis()
+              + " ms ("
+              + requestCount()
+              + " received in all, every one already taken)");
+    }
+    return request;
+  }
+
+  /**
+   * Returns every request received so far, oldest first, taken or not.
+   *
+   * @return a copy
+   */
+  public List<RecordedRequest> requests() {
+    synchronized (received) {
+      return List.copyOf(received);
+    }
+  }
+
+  /**
+   * Returns how many requests were received so far.
+   *
+   * @return the count
+   */
+  public int requestCount() {
+    synchronized (received) {
+      return received.size();
+    }
+  }
+
+  /**
+   * Returns how many distinct client connections sent requests; with keep-alive, several requests
+   * share one.
+   *
+   * @return the count
+   */
+  public int connectionCount() {
+    synchronized (received) {
+      return clients.size();
+    }
+  }
+
+  /**
+   * Stops at once: open connections are closed, waits end, the port is free when this returns.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    server.stop(0);
+    handlers.shutdownNow();
+    try {
+      handlers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "FakeOpenAiServer[" + baseUrl + "]";
+  }
+
+  /**
+   * Runs a server from the command line until the process is stopped.
+   *
+   * <pre>{@code
+   * java -cp openai-connector-testkit.jar:openai-connector-api.jar \
+   *     dev.openaiconnector.testkit.FakeOpenAiServer [port] [--api-key=KEY]
+   * }</pre>
+   *
+   * @param args an optional port ({@code 0} or none for a free one) and an optional {@code
+   *     --api-key=KEY} that requests must carry
+   * @throws InterruptedException if the waiting main thread is interrupted
+   */
+  public static void main(String[] args) throws InterruptedException {
+    FakeOpenAiServer server;
+    try {
+      server = startFromCommandLine(args, System.out);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(
+          "Usage: java dev.openaiconnector.testkit.FakeOpenAiServer [port] [--api-key=KEY]");
+      System.exit(2);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "fake-openai-shutdown"));
+    stopped.await();
+  }
+
+  static FakeOpenAiServer startFromCommandLine(String[] args, PrintStream out) {
+    Builder builder = builder();
+    boolean portSeen = false;
+    for (String arg : args) {
+      if (arg.startsWith("--api-key=")) {
+        builder.apiKey(arg.substring("--api-key=".length()));
+      } else if (!portSeen && arg.matches("\\d{1,5}")) {
+        builder.port(Integer.parseInt(arg));
+        portSeen = true;
+      } else {
+        throw new IllegalArgumentException("Unexpected argument: " + arg);
+      }
+    }
+    FakeOpenAiServer server = builder.start();
+    out.println("Fake OpenAI server listening on " + server.baseUrl());
+    out.println("export OPENAI_BASE_URL=" + server.baseUrl());
+    out.flush();
+    return server;
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      try {
+        RecordedRequest request = record(exchange);
+        int n;
+        synchronized (received) {
+          received.add(request);
+          clients.add(exchange.getRemoteAddress());
+          n = received.size();
+        }
+        untaken.add(request);
+        FakeResponse response = script.poll();
+        if (response == null) {
+          response = OpenAiRoutes.answer(request, n, apiKey);
+        }
+        respond(exchange, response, request, n);
+      } catch (InterruptedException e) {
+        // close() interrupted a delayed answer: the connection is dropped with the exchange.
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        // The JDK server would drop the connection silently; a 500 tells the test what went wrong.
+        sendInternalError(exchange, e);
+      }
+    }
+  }
+
+  private static RecordedRequest record(HttpExchange exchange) throws IOException {
+    byte[] body;
+    try (InputStream in = exchange.getRequestBody()) {
+      body = in.readAllBytes();
+    }
+    URI uri = exchange.getRequestURI();
+    String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    return new RecordedRequest(
+        exchange.getRequestMethod(),
+        path,
+        exchange.getRequestHeaders(),
+        new String(body, StandardCharsets.UTF_8));
+  }
+
+  private static void respond(
+      HttpExchange exchange, FakeResponse response, RecordedRequest request, int n)
+      throws IOException, InterruptedException {
+    long delay = response.delayBeforeHeaders().toMillis();
+    if (delay > 0) {
+      Thread.sleep(delay);
+    }
+    byte[] body = response.render(request, n).getBytes(StandardCharsets.UTF_8);
+    Headers headers = exchange.getResponseHeaders();
+    if (response.contentType() != null) {
+      headers.set("Content-Type", response.contentType());
+    }
+    boolean ownRequestId = false;
+    for (Map.Entry<String, String> header : response.headers()) {
+      headers.add(header.getKey(), header.getValue());
+      ownRequestId |= header.getKey().equalsIgnoreCase("x-request-id");
+    }
+    if (!ownRequestId) {
+      headers.set("x-request-id", "req_fake_" + n);
+    }
+    int status = response.status();
+    boolean noBody = body.length == 0 || status == 204 || status == 304 || status < 200;
+    if (response.isEventStream()) {
+      headers.set("Cache-Control", "no-cache");
+      exchange.sendResponseHeaders(status, 0);
+      writeEvents(exchange.getResponseBody(), body);
+    } else if (noBody || exchange.getRequestMethod().equals("HEAD")) {
+      exchange.sendResponseHeaders(status, -1);
+    } else {
+      exchange.sendResponseHeaders(status, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  /** Flushes each event on its own, so that a client sees a stream, not one late chunk. */
+  private static void writeEvents(OutputStream out, byte[] events) throws IOException {
+    try (out) {
+      int start = 0;
+      for (int i = 0; i + 1 < events.length; i++) {
+        if (events[i] == '\n' && events[i + 1] == '\n') {
+          out.write(events, start, i + 2 - start);
+          out.flush();
+          start = i + 2;
+        }
+      }
+      if (start < events.length) {
+        out.write(events, start, events.length - start);
+      }
+    }
+  }
+
+  private static void sendInternalError(HttpExchange exchange, RuntimeException e) {
+    try {
+      byte[] body =
+          OpenAiRoutes.errorBody("FakeOpenAiServer failed: " + e, "server_error", null, null)
+              .getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", FakeResponse.JSON);
+      exchange.sendResponseHeaders(500, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    } catch (IOException | RuntimeException headersAlreadySent) {
+      // Nothing more can be told to this client; the connection closes with the exchange.
+    }
+  }
+
+  private static InetAddress loopback() {
+    try {
+      return InetAddress.getByAddress("127.0.0.1", LOOPBACK);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Options for a {@link FakeOpenAiServer}; {@link #start()} starts it. Not thread-safe. */
+  public static final class Builder {
+    private int port;
+    private @Nullable String apiKey;
+
+    private Builder() {}
+
+    /**
+     * Sets the port.
+     *
+     * @param port {@code 0} (the default) for a free port, else {@code 1..65535}
+     * @return this builder
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be 0..65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Requires this key in {@code Authorization: Bearer <key>}; another key gets {@code 401
+     * invalid_api_key}. By default any non-blank key is accepted.
+     *
+     * @param apiKey the key
+     * @return this builder
+     */
+    public Builder apiKey(String apiKey) {
+      Objects.requireNonNull(apiKey, "apiKey");
+      if (apiKey.isBlank()) {
+        throw new IllegalArgumentException("apiKey must not be blank");
+      }
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    /**
+     * Starts the server.
+     *
+     * @return the running server
+     * @throws UncheckedIOException if the port is taken
+     */
+    public FakeOpenAiServer start() {
+      return new FakeOpenAiServer(port, apiKey);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package dev.openaiconnector.testkit;
+
+import static dev.openaiconnector.testkit.FakeOpenAiServerTest.chatRequest;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.openaiconnector.conformance.OpenApiSpec;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every kind of body the fake server sends is valid per the official OpenAI description. */
+class FakeOpenAiServerConformanceTest {
+  // Read first, so that a missing spec skips a test before it scripts anything.
+  private final OpenApiSpec spec = OpenApiSpec.openAi();
+  private final FakeOpenAiServer server = FakeOpenAiServer.start();
+  private final TestClient client = new TestClient(server);
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  static Stream<Arguments> chatRequests() {
+    return Stream.of(
+        Arguments.of("plain", chatRequest("gpt-4o-mini", "hello")),
+        Arguments.of(
+            "json mode",
+            "{\"model\":\"m\",\"response_format\":{\"type\":\"json_object\"},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+        Arguments.of(
+            "n choices",
+            "{\"model\":\"m\",\"n\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+        Arguments.of(
+            "images",
+            "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"what is this?\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,AA==\"}}"
+                + "]}]}"),
+        Arguments.of(
+            "cut at the token limit",
+            "{\"model\":\"m\",\"max_completion_tokens\":1,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"a long question\"}]}"),
+        Arguments.of(
+            "no user message",
+            "{\"model\":\"m\",\"messages\":[{\"role\":\"developer\",\"content\":\"rules\"}]}"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("chatRequests")
+  void defaultChatCompletionIsAValidResponse(String name, String request) {
+    HttpResponse<String> response = client.chat(request);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    spec.assertValid("CreateChatCompletionResponse", response.body());
+  }
+
+  @Test
+  void scriptedChatCompletionIsAValidResponse() {
+    server.enqueue(FakeResponse.chatCompletion("Scripted \"answer\"\nwith lines"));
+    server.enqueue(FakeResponse.chatCompletion(""));
+
+    spec.assertValid("CreateChatCompletionResponse", client.chat(chatRequest("m", "x")).body());
+    spec.assertValid("CreateChatCompletionResponse", client.send("GET", "/", "", null).body());
+  }
+
+  @ParameterizedTest(name = "include_usage={0}")
+  @MethodSource("streamOptions")
+  void everyStreamedChunkIsAValidChunk(boolean includeUsage) {
+    String request =
+        "{\"model\":\"m\",\"stream\":true,\"n\":2,\"stream_options\":{\"include_usage\":"
+            + includeUsage
+            + "},\"messages\":[{\"role\":\"user\",\"content\":\"stream me please\"}]}";
+
+    List<String> events = TestClient.events(client.chat(request).body());
+
+    assertThat(events).hasSizeGreaterThan(4).last().isEqualTo("[DONE]");
+    for (String chunk : events.subList(0, events.size() - 1)) {
+      spec.assertValid("CreateChatCompletionStreamResponse", chunk);
+    }
+  }
+
+  static Stream<Boolean> streamOptions() {
+    return Stream.of(true, false);
+  }
+
+  @Test
+  void modelListIsValid() {
+    spec.assertValid("ListModelsResponse", client.get("/v1/models", "sk-test").body());
+  }
+
+  static Stream<Arguments> errors() {
+    return Stream.of(
+        Arguments.of("no key", "POST", "/v1/chat/completions", chatRequest("m", "x"), null),
+        Arguments.of("not JSON", "POST", "/v1/chat/completions", "{", "sk"),
+        Arguments.of("not an object", "POST", "/v1/chat/completions", "[]", "sk"),
+        Arguments.of("no model", "POST", "/v1/chat/completions", "{\"messages\":[]}", "sk"),
+        Arguments.of("no messages", "POST", "/v1/chat/completions", "{\"model\":\"m\"}", "sk"),
+        Arguments.of(
+            "empty messages",
+            "POST",
+            "/v1/chat/completions",
+            "{\"model\":\"m\",\"messages\":[]}",
+            "sk"),
+        Arguments.of(
+            "bad role",
+            "POST",
+            "/v1/chat/completions",
+            chatRequest("m", "x").replace("user", "wizard"),
+            "sk"),
+        Arguments.of(
+            "bad n",
+            "POST",
+            "/v1/chat/completions",
+            chatRequest("m", "x").replace("{\"model\"", "{\"n\":\"two\",\"model\""),
+            "sk"),
+        Arguments.of("unknown path", "GET", "/v1/unknown", "", "sk"),
+        Arguments.of("wrong method", "DELETE", "/v1/chat/completions", "", "sk"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("errors")
+  void defaultErrorIsAValidErrorResponse(
+      String name, String method, String path, String body, String apiKey) {
+    HttpResponse<String> response = client.send(method, path, body, apiKey);
+
+    assertThat(response.statusCode()).isBetween(400, 499);
+    spec.assertValid("ErrorResponse", response.body());
+  }
+
+  @Test
+  void scriptedErrorsAreValidErrorResponses() {
+    server.enqueue(FakeResponse.error(500, "server_error", null, "Boom"));
+    server.enqueue(FakeResponse.rateLimited(Duration.ofMillis(1500)));
+
+    HttpResponse<String> serverError = client.chat(chatRequest("m", "x"));
+    HttpResponse<String> rateLimited = client.chat(chatRequest("m", "x"));
+
+    spec.assertValid("ErrorResponse", serverError.body());
+    spec.assertValid("ErrorResponse", rateLimited.body());
+    assertThat(rateLimited.statusCode()).isEqualTo(429);
+    assertThat(rateLimited.headers().firstValue("retry-after")).hasValue("2");
+  }
+}
