@@ -1,6 +1,7 @@
 package dev.openaiconnector.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import dev.openaiconnector.api.ChatResponse;
 import dev.openaiconnector.api.FinishReason;
 import dev.openaiconnector.api.ImageDetail;
 import dev.openaiconnector.api.ImagePart;
+import dev.openaiconnector.api.RateLimitException;
 import dev.openaiconnector.api.ResponseFormat;
 import dev.openaiconnector.api.TextPart;
 import dev.openaiconnector.api.TokenUsage;
@@ -69,6 +71,26 @@ class OpenAiChatTest {
     assertThat(response.usage().completionTokens()).isPositive();
     assertThat(response.usage().totalTokens())
         .isEqualTo(response.usage().promptTokens() + response.usage().completionTokens());
+  }
+
+  @Test
+  void keepsOneConnectionAliveAcrossCallsSmallAndLarge() {
+    // Bodies over 8 KB reach the port as a stream rather than a buffer: both must be read to
+    // the end, or the JDK client drops the connection instead of pooling it.
+    String large = "x".repeat(20_000);
+    for (int i = 0; i < 10; i++) {
+      server.enqueue(FakeResponse.chatCompletion(i % 2 == 0 ? "small" : large));
+    }
+    for (int i = 0; i < 10; i++) {
+      assertThat(provider.chat().complete(hello()).content()).isIn("small", large);
+    }
+    server.enqueue(FakeResponse.error(429, "requests", "rate_limit_exceeded", "slow down"));
+    assertThatThrownBy(() -> provider.chat().complete(hello()))
+        .isInstanceOf(RateLimitException.class);
+    provider.chat().complete(hello());
+
+    assertThat(server.requestCount()).isEqualTo(12);
+    assertThat(server.connectionCount()).isEqualTo(1);
   }
 
   @Test
