@@ -1,9 +1,11 @@
 package dev.openaiconnector.api;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +37,9 @@ public final class ChatRequest {
   private final @Nullable Integer n;
   private final @Nullable String endUserId;
   private final ResponseFormat responseFormat;
+  private final List<Tool> tools;
+  private final @Nullable ToolChoice toolChoice;
+  private final @Nullable Boolean parallelToolCalls;
 
   private ChatRequest(Builder builder) {
     this.model = builder.model.strip();
@@ -49,6 +54,9 @@ public final class ChatRequest {
     this.n = builder.n;
     this.endUserId = builder.endUserId;
     this.responseFormat = builder.responseFormat;
+    this.tools = List.copyOf(builder.tools);
+    this.toolChoice = builder.toolChoice;
+    this.parallelToolCalls = builder.parallelToolCalls;
   }
 
   /**
@@ -79,6 +87,9 @@ public final class ChatRequest {
     builder.n = n;
     builder.endUserId = endUserId;
     builder.responseFormat = responseFormat;
+    builder.tools.addAll(tools);
+    builder.toolChoice = toolChoice;
+    builder.parallelToolCalls = parallelToolCalls;
     return builder;
   }
 
@@ -201,6 +212,34 @@ public final class ChatRequest {
   }
 
   /**
+   * Returns the tools the model may call; the connector runs the calls and loops until the model
+   * answers.
+   *
+   * @return the tools; empty for none
+   */
+  public List<Tool> tools() {
+    return tools;
+  }
+
+  /**
+   * Returns whether and which tool the model must call.
+   *
+   * @return the choice, or null for the provider's default ({@code auto} when there are tools)
+   */
+  public @Nullable ToolChoice toolChoice() {
+    return toolChoice;
+  }
+
+  /**
+   * Returns whether the model may ask for several tool calls in one answer.
+   *
+   * @return the flag, or null for the provider's default (true)
+   */
+  public @Nullable Boolean parallelToolCalls() {
+    return parallelToolCalls;
+  }
+
+  /**
    * Tells whether any user message holds an image.
    *
    * @return true if the request needs a vision-capable model
@@ -227,6 +266,7 @@ public final class ChatRequest {
         + messages.size()
         + ", responseFormat="
         + responseFormat.type().wireValue()
+        + (tools.isEmpty() ? "" : ", tools=" + tools.size())
         + "]";
   }
 
@@ -244,6 +284,9 @@ public final class ChatRequest {
     private @Nullable Integer n;
     private @Nullable String endUserId;
     private ResponseFormat responseFormat = ResponseFormat.text();
+    private final List<Tool> tools = new ArrayList<>();
+    private @Nullable ToolChoice toolChoice;
+    private @Nullable Boolean parallelToolCalls;
 
     private Builder() {}
 
@@ -435,6 +478,52 @@ public final class ChatRequest {
     }
 
     /**
+     * Replaces the tools the model may call.
+     *
+     * @param tools the tools, with distinct names
+     * @return this builder
+     */
+    public Builder tools(List<Tool> tools) {
+      Objects.requireNonNull(tools, "tools");
+      this.tools.clear();
+      tools.forEach(this::tool);
+      return this;
+    }
+
+    /**
+     * Adds a tool the model may call.
+     *
+     * @param tool the tool
+     * @return this builder
+     */
+    public Builder tool(Tool tool) {
+      tools.add(Objects.requireNonNull(tool, "tool"));
+      return this;
+    }
+
+    /**
+     * Sets whether and which tool the model must call.
+     *
+     * @param toolChoice the choice, or null for the provider's default
+     * @return this builder
+     */
+    public Builder toolChoice(@Nullable ToolChoice toolChoice) {
+      this.toolChoice = toolChoice;
+      return this;
+    }
+
+    /**
+     * Sets whether the model may ask for several tool calls in one answer.
+     *
+     * @param parallelToolCalls the flag, or null for the provider's default
+     * @return this builder
+     */
+    public Builder parallelToolCalls(@Nullable Boolean parallelToolCalls) {
+      this.parallelToolCalls = parallelToolCalls;
+      return this;
+    }
+
+    /**
      * Checks every field and builds the request.
      *
      * @return the request
@@ -466,10 +555,31 @@ public final class ChatRequest {
             "responseFormat json_object needs the word \"JSON\" in a message (the API rejects the"
                 + " request otherwise); say e.g. \"Answer in JSON.\" in the system message");
       }
+      checkTools(problems);
       if (!problems.isEmpty()) {
         throw new RequestValidationException(problems);
       }
       return new ChatRequest(this);
+    }
+
+    private void checkTools(List<String> problems) {
+      Set<String> names = new HashSet<>();
+      for (Tool tool : tools) {
+        if (!names.add(tool.name())) {
+          problems.add("tools has two tools named '" + tool.name() + "'; tool names must be unique");
+        }
+      }
+      if (tools.isEmpty() && toolChoice != null && toolChoice.mode() != ToolChoice.Mode.NONE) {
+        problems.add("toolChoice " + toolChoice + " needs tools; add them with tool(...)");
+      }
+      if (tools.isEmpty() && parallelToolCalls != null) {
+        problems.add("parallelToolCalls needs tools; add them with tool(...) or leave it unset");
+      }
+      String forced = toolChoice == null ? null : toolChoice.toolName().orElse(null);
+      if (forced != null && !tools.isEmpty() && !names.contains(forced)) {
+        problems.add(
+            "toolChoice names '" + forced + "', which is not among the tools " + names);
+      }
     }
 
     private boolean mentionsJson() {

@@ -17,6 +17,7 @@ public final class ChatResponse {
   private final TokenUsage usage;
   private final @Nullable String requestId;
   private final @Nullable String systemFingerprint;
+  private final List<ToolRound> toolRounds;
 
   private ChatResponse(Builder builder) {
     this.id = builder.id;
@@ -25,6 +26,7 @@ public final class ChatResponse {
     this.usage = builder.usage;
     this.requestId = builder.requestId;
     this.systemFingerprint = builder.systemFingerprint;
+    this.toolRounds = List.copyOf(builder.toolRounds);
   }
 
   /**
@@ -48,7 +50,8 @@ public final class ChatResponse {
         .choices(choices)
         .usage(usage)
         .requestId(requestId)
-        .systemFingerprint(systemFingerprint);
+        .systemFingerprint(systemFingerprint)
+        .toolRounds(toolRounds);
   }
 
   /**
@@ -108,7 +111,7 @@ public final class ChatResponse {
   }
 
   /**
-   * Returns the tokens counted for this call.
+   * Returns the tokens counted for this answer: with tools, summed over every round of the loop.
    *
    * @return the usage; {@link TokenUsage#ZERO} if the provider reported none
    */
@@ -132,6 +135,17 @@ public final class ChatResponse {
    */
   public Optional<String> systemFingerprint() {
     return Optional.ofNullable(systemFingerprint);
+  }
+
+  /**
+   * Returns the rounds of the tool loop that led to this answer: each round's tool calls, their
+   * results and its usage. The usage of the final answer's own call is {@link #usage()} minus
+   * the rounds' usage.
+   *
+   * @return the rounds, oldest first; empty when the model answered without calling tools
+   */
+  public List<ToolRound> toolRounds() {
+    return toolRounds;
   }
 
   // Content is left out: answers may hold personal data and must not reach logs.
@@ -159,6 +173,7 @@ public final class ChatResponse {
     private TokenUsage usage = TokenUsage.ZERO;
     private @Nullable String requestId;
     private @Nullable String systemFingerprint;
+    private final List<ToolRound> toolRounds = new ArrayList<>();
 
     private Builder() {}
 
@@ -238,6 +253,19 @@ public final class ChatResponse {
      */
     public Builder systemFingerprint(@Nullable String systemFingerprint) {
       this.systemFingerprint = systemFingerprint;
+      return this;
+    }
+
+    /**
+     * Replaces the tool rounds that led to this answer.
+     *
+     * @param rounds the rounds, oldest first
+     * @return this builder
+     */
+    public Builder toolRounds(List<ToolRound> rounds) {
+      Objects.requireNonNull(rounds, "rounds");
+      toolRounds.clear();
+      rounds.forEach(round -> toolRounds.add(Objects.requireNonNull(round, "round")));
       return this;
     }
 

@@ -16,13 +16,29 @@ package dev.openaiconnector.api;
  */
 public interface Connector extends AutoCloseable {
   /**
-   * Sends one chat completion request.
+   * Sends a chat completion request. When the request has tools, the connector runs the calls
+   * the model asks for and sends the results back until the model answers; the response then
+   * carries every round ({@link ChatResponse#toolRounds()}) and their summed usage.
    *
    * @param request the request
    * @return the answer
    * @throws ConnectorException for every failure; see the README's error table
    */
   ChatResponse chat(ChatRequest request);
+
+  /**
+   * Sends a request whose answer must be an instance of a Java type (structured output): the
+   * connector generates a strict JSON Schema from the type (records, enums, lists, nested
+   * records; {@link Description} for descriptions), asks for it, and parses the answer.
+   *
+   * @param request the request; its response format is replaced by the type's schema
+   * @param type the type of the answer, usually a record
+   * @param <T> the type
+   * @return the parsed answer, or the model's refusal
+   * @throws StructuredOutputException if the answer does not parse or match the schema
+   * @throws ConnectorException for every other failure
+   */
+  <T> StructuredResponse<T> chat(ChatRequest request, Class<T> type);
 
   /**
    * Opens a conversation that keeps its history. With the id of an existing session, the history

@@ -1,19 +1,35 @@
 package dev.openaiconnector.api;
 
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
 /**
  * The format the model must answer in.
  *
  * <p>{@link #jsonObject()} ("JSON mode") needs the word "JSON" in a message of the request: the
  * API rejects the request otherwise, so {@link ChatRequest.Builder#build()} checks it first.
+ * {@link #jsonSchema} (structured output) makes the answer match a JSON Schema; {@code
+ * Connector.chat(request, Type.class)} generates the schema from a Java type and parses the answer.
  */
 public final class ResponseFormat {
-  private static final ResponseFormat TEXT = new ResponseFormat(Type.TEXT);
-  private static final ResponseFormat JSON_OBJECT = new ResponseFormat(Type.JSON_OBJECT);
+  private static final ResponseFormat TEXT = new ResponseFormat(Type.TEXT, null, null, false);
+  private static final ResponseFormat JSON_OBJECT =
+      new ResponseFormat(Type.JSON_OBJECT, null, null, false);
+  private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
 
   private final Type type;
+  private final @Nullable String schemaName;
+  private final @Nullable String schema;
+  private final boolean strict;
 
-  private ResponseFormat(Type type) {
+  private ResponseFormat(
+      Type type, @Nullable String schemaName, @Nullable String schema, boolean strict) {
     this.type = type;
+    this.schemaName = schemaName;
+    this.schema = schema;
+    this.strict = strict;
   }
 
   /**
@@ -35,6 +51,27 @@ public final class ResponseFormat {
   }
 
   /**
+   * An answer that matches a JSON Schema (structured output).
+   *
+   * @param name a name for the schema, matching {@code ^[a-zA-Z0-9_-]{1,64}$}
+   * @param schema the JSON Schema, as JSON text
+   * @param strict whether the provider must match the schema exactly (OpenAI's strict mode)
+   * @return the format
+   */
+  public static ResponseFormat jsonSchema(String name, String schema, boolean strict) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(schema, "schema");
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "schema name '" + name + "' must match ^[a-zA-Z0-9_-]{1,64}$");
+    }
+    if (!schema.strip().startsWith("{")) {
+      throw new IllegalArgumentException("schema '" + name + "' must be a JSON Schema object");
+    }
+    return new ResponseFormat(Type.JSON_SCHEMA, name, schema, strict);
+  }
+
+  /**
    * Returns the kind of format.
    *
    * @return the type
@@ -43,9 +80,55 @@ public final class ResponseFormat {
     return type;
   }
 
+  /**
+   * Returns the schema's name, for {@link Type#JSON_SCHEMA}.
+   *
+   * @return the name
+   */
+  public Optional<String> schemaName() {
+    return Optional.ofNullable(schemaName);
+  }
+
+  /**
+   * Returns the JSON Schema, for {@link Type#JSON_SCHEMA}.
+   *
+   * @return the schema as JSON text
+   */
+  public Optional<String> schema() {
+    return Optional.ofNullable(schema);
+  }
+
+  /**
+   * Tells whether the schema must be matched exactly.
+   *
+   * @return the strict flag; false for the other types
+   */
+  public boolean strict() {
+    return strict;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    if (!(other instanceof ResponseFormat)) {
+      return false;
+    }
+    ResponseFormat that = (ResponseFormat) other;
+    return type == that.type
+        && strict == that.strict
+        && Objects.equals(schemaName, that.schemaName)
+        && Objects.equals(schema, that.schema);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(type, schemaName, schema, strict);
+  }
+
   @Override
   public String toString() {
-    return "ResponseFormat[" + type.wireValue() + "]";
+    return schemaName == null
+        ? "ResponseFormat[" + type.wireValue() + "]"
+        : "ResponseFormat[" + type.wireValue() + ", " + schemaName + "]";
   }
 
   /** The kinds of response format. */
@@ -53,7 +136,9 @@ public final class ResponseFormat {
     /** Plain text. */
     TEXT("text"),
     /** A JSON object. */
-    JSON_OBJECT("json_object");
+    JSON_OBJECT("json_object"),
+    /** JSON that matches a schema. */
+    JSON_SCHEMA("json_schema");
 
     private final String wireValue;
 
@@ -62,7 +147,7 @@ public final class ResponseFormat {
     }
 
     /**
-     * Returns the value the API uses ({@code text}, {@code json_object}).
+     * Returns the value the API uses ({@code text}, {@code json_object}, {@code json_schema}).
      *
      * @return the wire value
      */

@@ -14,6 +14,8 @@ public enum Capability {
   JSON_MODE,
   /** Function calling. */
   TOOLS,
+  /** {@code json_schema} response format (structured output). */
+  STRUCTURED_OUTPUT,
   /** Streamed chat completions. */
   CHAT_STREAMING,
   /** Embeddings. */
