@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  *     .system("You are a helpful travel agent.")
  *     .maxMessages(40)
  *     .maxMemoryTokens(8_000)
+ *     .tools(weatherTool)
  *     .requestOptions(options -> options.temperature(0.2))
  *     .build());
  * }</pre>
@@ -31,6 +32,7 @@ public final class SessionSpec {
   private final int maxMessages;
   private final int maxMemoryTokens;
   private final Consumer<ChatRequest.Builder> requestOptions;
+  private final List<Tool> tools;
 
   private SessionSpec(Builder builder) {
     this.id = builder.id;
@@ -39,6 +41,7 @@ public final class SessionSpec {
     this.maxMessages = builder.maxMessages;
     this.maxMemoryTokens = builder.maxMemoryTokens;
     this.requestOptions = builder.requestOptions;
+    this.tools = List.copyOf(builder.tools);
   }
 
   /**
@@ -96,11 +99,24 @@ public final class SessionSpec {
   }
 
   /**
-   * Applies the session's request options (temperature, max tokens, ...) to a request builder.
+   * Returns the tools every request of the session offers the model.
+   *
+   * @return the tools; empty for none
+   */
+  public List<Tool> tools() {
+    return tools;
+  }
+
+  /**
+   * Applies the session's tools and request options (temperature, max tokens, ...) to a request
+   * builder, in that order, so that the options have the last word.
    *
    * @param request the builder of a request the session is about to send
    */
   public void applyRequestOptions(ChatRequest.Builder request) {
+    if (!tools.isEmpty()) {
+      request.tools(tools);
+    }
     requestOptions.accept(request);
   }
 
@@ -125,6 +141,7 @@ public final class SessionSpec {
     private int maxMessages = DEFAULT_MAX_MESSAGES;
     private int maxMemoryTokens;
     private Consumer<ChatRequest.Builder> requestOptions = request -> {};
+    private final List<Tool> tools = new ArrayList<>();
 
     private Builder() {}
 
@@ -181,6 +198,20 @@ public final class SessionSpec {
      */
     public Builder maxMemoryTokens(int maxMemoryTokens) {
       this.maxMemoryTokens = maxMemoryTokens;
+      return this;
+    }
+
+    /**
+     * Adds tools that every request of the session offers the model; the connector runs the
+     * calls, and the history keeps every round.
+     *
+     * @param tools the tools
+     * @return this builder
+     */
+    public Builder tools(Tool... tools) {
+      for (Tool tool : tools) {
+        this.tools.add(Objects.requireNonNull(tool, "tool"));
+      }
       return this;
     }
 

@@ -68,6 +68,7 @@ public final class Connectors {
     private @Nullable ClassLoader classLoader;
     private @Nullable SessionStore sessionStore;
     private final List<UsageListener> usageListeners = new ArrayList<>();
+    private ToolLoopOptions toolLoop = ToolLoopOptions.defaults();
     private Function<String, @Nullable String> environment = System::getenv;
 
     private Builder() {}
@@ -154,6 +155,18 @@ public final class Connectors {
       return this;
     }
 
+    /**
+     * Sets how the connector runs the tool calls the model asks for: limits, failure handling,
+     * hooks and threads; by default {@link ToolLoopOptions#defaults()}.
+     *
+     * @param toolLoop the options
+     * @return this builder
+     */
+    public Builder toolLoop(ToolLoopOptions toolLoop) {
+      this.toolLoop = Objects.requireNonNull(toolLoop, "toolLoop");
+      return this;
+    }
+
     // Lets tests replace System.getenv, so they do not depend on the machine they run on.
     Builder environment(Function<String, @Nullable String> environment) {
       this.environment = Objects.requireNonNull(environment, "environment");
@@ -170,7 +183,7 @@ public final class Connectors {
     public Connector build() {
       Provider chosen = provider != null ? provider : discoverProvider();
       SessionStore store = sessionStore != null ? sessionStore : new InMemorySessionStore();
-      return new ProviderConnector(chosen, store, usageListeners);
+      return new ProviderConnector(chosen, store, usageListeners, toolLoop);
     }
 
     private Provider discoverProvider() {

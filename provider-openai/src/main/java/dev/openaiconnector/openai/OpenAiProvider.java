@@ -45,7 +45,13 @@ public final class OpenAiProvider implements Provider {
   public static final URI DEFAULT_BASE_URL = URI.create("https://api.openai.com/v1");
 
   static final Set<Capability> CAPABILITIES =
-      Set.copyOf(EnumSet.of(Capability.CHAT, Capability.VISION, Capability.JSON_MODE));
+      Set.copyOf(
+          EnumSet.of(
+              Capability.CHAT,
+              Capability.VISION,
+              Capability.JSON_MODE,
+              Capability.TOOLS,
+              Capability.STRUCTURED_OUTPUT));
 
   private static final String USER_AGENT = "openai-connector-java/" + version();
 

@@ -16,7 +16,10 @@ import dev.openaiconnector.api.RateLimitException;
 import dev.openaiconnector.api.ResponseFormat;
 import dev.openaiconnector.api.TextPart;
 import dev.openaiconnector.api.TokenUsage;
+import dev.openaiconnector.api.Tool;
 import dev.openaiconnector.api.ToolCall;
+import dev.openaiconnector.api.ToolChoice;
+import dev.openaiconnector.api.ToolDefinition;
 import dev.openaiconnector.testkit.FakeOpenAiServer;
 import dev.openaiconnector.testkit.FakeResponse;
 import dev.openaiconnector.testkit.RecordedRequest;
@@ -219,6 +222,72 @@ class OpenAiChatTest {
     assertThat(messages.get(3).get("role").asText()).isEqualTo("tool");
     assertThat(messages.get(3).get("tool_call_id").asText()).isEqualTo("call_1");
     assertThat(messages.get(4).get("content").asText()).isEqualTo("A cat.");
+  }
+
+  @Test
+  void mapsToolsToolChoiceAndParallelCalls() throws Exception {
+    String schema =
+        "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
+            + "\"required\":[\"city\"],\"additionalProperties\":false}";
+    Tool weather =
+        Tool.of(
+            new ToolDefinition("get_weather", "Current weather for a city", schema, true),
+            arguments -> "{}");
+    ChatRequest request =
+        ChatRequest.builder()
+            .model("gpt-4o")
+            .user("Weather in Paris?")
+            .tool(weather)
+            .toolChoice(ToolChoice.tool("get_weather"))
+            .parallelToolCalls(false)
+            .build();
+
+    provider.chat().complete(request);
+
+    JsonNode body = JSON.readTree(server.takeRequest().body());
+    JsonNode function = body.get("tools").get(0).get("function");
+    assertThat(body.get("tools").get(0).get("type").asText()).isEqualTo("function");
+    assertThat(function.get("name").asText()).isEqualTo("get_weather");
+    assertThat(function.get("description").asText()).isEqualTo("Current weather for a city");
+    assertThat(function.get("parameters")).isEqualTo(JSON.readTree(schema));
+    assertThat(function.get("strict").asBoolean()).isTrue();
+    assertThat(body.get("tool_choice").get("function").get("name").asText())
+        .isEqualTo("get_weather");
+    assertThat(body.get("parallel_tool_calls").asBoolean()).isFalse();
+  }
+
+  @Test
+  void sendsSimpleToolChoicesAsStrings() throws Exception {
+    Tool noop =
+        Tool.of(new ToolDefinition("noop", "Does nothing", "{\"type\":\"object\"}", false), a -> "");
+    for (ToolChoice choice : List.of(ToolChoice.auto(), ToolChoice.none(), ToolChoice.required())) {
+      provider
+          .chat()
+          .complete(ChatRequest.builder().model("m").user("hi").tool(noop).toolChoice(choice).build());
+      JsonNode body = JSON.readTree(server.takeRequest().body());
+      assertThat(body.get("tool_choice").asText()).isEqualTo(choice.mode().name().toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+
+  @Test
+  void sendsAJsonSchemaResponseFormat() throws Exception {
+    String schema =
+        "{\"type\":\"object\",\"properties\":{\"answer\":{\"type\":\"string\"}},"
+            + "\"required\":[\"answer\"],\"additionalProperties\":false}";
+    provider
+        .chat()
+        .complete(
+            ChatRequest.builder()
+                .model("gpt-4o")
+                .user("Answer briefly")
+                .responseFormat(ResponseFormat.jsonSchema("Answer", schema, true))
+                .build());
+
+    JsonNode format = JSON.readTree(server.takeRequest().body()).get("response_format");
+    assertThat(format.get("type").asText()).isEqualTo("json_schema");
+    assertThat(format.get("json_schema").get("name").asText()).isEqualTo("Answer");
+    assertThat(format.get("json_schema").get("strict").asBoolean()).isTrue();
+    assertThat(format.get("json_schema").get("schema")).isEqualTo(JSON.readTree(schema));
   }
 
   @Test

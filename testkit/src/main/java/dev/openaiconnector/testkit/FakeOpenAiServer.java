@@ -48,17 +48,53 @@ import org.jspecify.annotations.Nullable;
  * and even without an API key. When none is queued, the server answers like OpenAI:
  *
  * <ul>
- *   <li>{@code POST /v1/chat/completions}: a {@code chat.completion} echoing the last user message
- *       ({@code Echo: <text>}, plus {@code [n images]} for image parts), with the request's model,
- *       id {@code chatcmpl-fake-<n>}, {@code n} choices, usage at about four characters a token,
- *       finish reason {@code length} (and the text cut) when {@code max_completion_tokens} or
- *       {@code max_tokens} is smaller than the reply; a JSON object {@code {"echo": ...}} in JSON
- *       mode; server-sent events when {@code stream} is true.
+ *   <li>{@code POST /v1/chat/completions}: a {@code chat.completion} with the request's model, id
+ *       {@code chatcmpl-fake-<n>}, {@code n} identical choices, usage at about four characters a
+ *       token, and server-sent events when {@code stream} is true. Its message is the first that
+ *       applies of:
+ *       <ol>
+ *         <li><b>Tool calls</b>, when the last message is a {@code user} message, {@code tools} is
+ *             given and {@code tool_choice} is not {@code "none"}: finish reason {@code
+ *             tool_calls}, {@code content} null, and one call to the tool that {@code tool_choice}
+ *             names ({@code {"type":"function","function":{"name":...}}}); else (choice absent,
+ *             {@code auto}, {@code required} or {@code allowed_tools}) one call to each tool (each
+ *             allowed tool) in {@code tools} order, or to the first one only when {@code
+ *             parallel_tool_calls} is false. Call ids are {@code call_fake_<n>_<i>}, {@code i}
+ *             counting the calls from 0. The arguments are the sample of the tool's {@code
+ *             parameters} (below), {@code {}} without parameters. Streamed, each call comes as a
+ *             chunk with id, name and empty arguments, then the arguments in pieces of 8
+ *             characters. Tool calls are never cut at the token limit.
+ *         <li><b>Structured output</b>, when {@code response_format} is {@code json_schema}: the
+ *             sample of {@code json_schema.schema} as compact JSON.
+ *         <li><b>Tool results</b>, when the conversation ends with {@code tool} messages: {@code
+ *             Echo: tool results: <content 1>; <content 2>}, the trailing tool messages in order.
+ *         <li>Otherwise the last user message: {@code Echo: <text>}, plus {@code [n images]} for
+ *             image parts.
+ *       </ol>
+ *       In JSON mode ({@code json_object}) the echo is a JSON object {@code {"echo": "<text>"}}.
+ *       Text, JSON and structured answers are cut, with finish reason {@code length}, when {@code
+ *       max_completion_tokens} or {@code max_tokens} is smaller than the reply.
+ *   <li>Samples of a JSON Schema, the same for the same schema: an object has its {@code required}
+ *       properties, in {@code properties} order (every property when the tool's or the format's
+ *       {@code strict} is true); a string is {@code "sample"} (fitted to {@code minLength}/{@code
+ *       maxLength}; a fixed value for the formats {@code date-time}, {@code date}, {@code time},
+ *       {@code duration}, {@code email}, {@code hostname}, {@code ipv4}, {@code ipv6}, {@code
+ *       uuid}, {@code uri}); an integer {@code 1}; a number {@code 1.5} (both moved inside {@code
+ *       minimum}/{@code maximum}); a boolean {@code true}; an array one item ({@code minItems}
+ *       items if more); {@code enum} its first value, {@code const} its value; a type list such as
+ *       {@code ["string","null"]} and {@code anyOf}/{@code oneOf} the first non-null choice; {@code
+ *       allOf} the merged parts; local {@code $ref}s are followed, and a recursion ends in {@code
+ *       null} or an empty array where the schema allows it.
  *   <li>{@code GET /v1/models}: a fixed list of models.
  *   <li>{@code 401 invalid_api_key} without {@code Authorization: Bearer <key>} (or with another
- *       key than {@link Builder#apiKey(String)}); {@code 400} for a body that is not JSON or lacks
- *       {@code model} or {@code messages}; {@code 404} for another path; {@code 405} for another
- *       method. All errors carry OpenAI's error body.
+ *       key than {@link Builder#apiKey(String)}); {@code 400} naming the {@code param} for a body
+ *       that is not JSON or lacks {@code model} or {@code messages}, for a tool that is not {@code
+ *       {"type":"function","function":{"name":...}}}, a {@code tool_choice} naming no such tool, a
+ *       {@code json_schema} format without {@code name} or {@code schema}, a schema that has no
+ *       sample (such as a required property that always recurses), and for tool messages that do
+ *       not answer the tool calls of the assistant message before them (or calls left unanswered);
+ *       {@code 404} for another path; {@code 405} for another method. All errors carry OpenAI's
+ *       error body.
  * </ul>
  *
  * <p>Every response has {@code x-request-id: req_fake_<n>} (n counts requests from 1) unless the

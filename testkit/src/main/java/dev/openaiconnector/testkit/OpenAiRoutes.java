@@ -3,15 +3,34 @@ package dev.openaiconnector.testkit;
 import dev.openaiconnector.testkit.internal.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The answers {@link FakeOpenAiServer} gives when nothing is scripted: deterministic functions of
  * the request, shaped like OpenAI's (checked against the official OpenAPI description in the
- * tests).
+ * tests). The public rules are in {@link FakeOpenAiServer}'s Javadoc; in short, a chat completion
+ * is, in this order of precedence:
+ *
+ * <ol>
+ *   <li>tool calls, when the last message is a {@code user} message, {@code tools} is given and
+ *       {@code tool_choice} is not {@code "none"}: a call to the named tool, else one call per tool
+ *       (per allowed tool for {@code allowed_tools}) in {@code tools} order, or only the first when
+ *       {@code parallel_tool_calls} is false. Ids are {@code call_fake_<request>_<index>};
+ *       arguments are {@link SchemaSamples} of the tool's {@code parameters};
+ *   <li>a {@code json_schema} response format: the {@link SchemaSamples} of its schema as JSON;
+ *   <li>else an echo: of the tool results when the conversation ends with {@code tool} messages
+ *       ({@code Echo: tool results: <a>; <b>}), else of the last user message; as {@code {"echo":
+ *       ...}} in JSON mode.
+ * </ol>
+ *
+ * <p>Tool definitions, {@code tool_choice}, {@code parallel_tool_calls}, {@code response_format}
+ * and the pairing of tool calls with tool messages are checked first, so a schema that cannot be
+ * sampled is a {@code 400} even when the tool is not called.
  */
 final class OpenAiRoutes {
   static final String CHAT_COMPLETIONS = "/v1/chat/completions";
@@ -27,6 +46,17 @@ final class OpenAiRoutes {
 
   /** What OpenAI bills for a low-detail image. */
   private static final int TOKENS_PER_IMAGE = 85;
+
+  /** Streamed tool-call arguments come in pieces this long, so that clients must join them. */
+  private static final int ARGUMENTS_PIECE = 8;
+
+  /** OpenAI's rule for function and response-format names. */
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]+");
+
+  private static final int MAX_NAME_LENGTH = 64;
+  private static final String FUNCTION_ONLY =
+      "'function' (the fake server has function tools only)";
+  private static final Set<String> FORMAT_TYPES = Set.of("text", "json_object", "json_schema");
 
   private static final Set<String> ROLES =
       Set.of("system", "developer", "user", "assistant", "tool", "function");
@@ -115,6 +145,14 @@ final class OpenAiRoutes {
     if (invalid != null) {
       return invalid;
     }
+    List<FunctionTool> chosen;
+    @Nullable String structured;
+    try {
+      chosen = chosenTools(body, functionTools(body.get("tools")));
+      structured = structuredContent(body.get("response_format"));
+    } catch (Rejected e) {
+      return e.response;
+    }
     String model = (String) body.get("model");
     List<?> messages = (List<?>) body.get("messages");
     Integer n = Json.intValue(body.get("n"));
@@ -124,7 +162,24 @@ final class OpenAiRoutes {
       limit = Json.intValue(body.get("max_tokens"));
     }
 
-    String reply = reply(messages, isJsonMode(body));
+    int promptTokens = promptTokens(messages);
+    boolean streamed = Boolean.TRUE.equals(body.get("stream"));
+    if (!chosen.isEmpty() && "user".equals(role(messages, messages.size() - 1))) {
+      List<Call> calls = new ArrayList<>();
+      for (int i = 0; i < chosen.size(); i++) {
+        FunctionTool tool = chosen.get(i);
+        calls.add(new Call("call_fake_" + sequence + "_" + i, tool.name(), tool.arguments()));
+      }
+      if (streamed) {
+        String events =
+            toolCallStream(sequence, model, choices, calls, promptTokens, includeUsage(body));
+        return FakeResponse.eventStream((r, s) -> events);
+      }
+      String json = Json.write(toolCallCompletion(sequence, model, choices, calls, promptTokens));
+      return FakeResponse.json(200, json);
+    }
+
+    String reply = structured != null ? structured : reply(messages, isJsonMode(body));
     String finishReason = "stop";
     if (limit != null && tokens(reply.length()) > limit) {
       reply = cut(reply, limit * CHARS_PER_TOKEN);
@@ -134,11 +189,10 @@ final class OpenAiRoutes {
     for (int i = 0; i < choices; i++) {
       contents.add(reply);
     }
-    int promptTokens = promptTokens(messages);
-    if (Boolean.TRUE.equals(body.get("stream"))) {
-      String stream =
+    if (streamed) {
+      String events =
           stream(sequence, model, contents, finishReason, promptTokens, includeUsage(body));
-      return FakeResponse.eventStream((r, s) -> stream);
+      return FakeResponse.eventStream((r, s) -> events);
     }
     String json = Json.write(completion(sequence, model, contents, finishReason, promptTokens));
     return FakeResponse.json(200, json);
@@ -160,12 +214,7 @@ final class OpenAiRoutes {
     }
     List<?> messages = (List<?>) body.get("messages");
     if (messages.isEmpty()) {
-      return invalidRequest(
-          400,
-          "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an"
-              + " empty array instead.",
-          "messages",
-          "empty_array");
+      return emptyArray("messages");
     }
     for (int i = 0; i < messages.size(); i++) {
       String param = "messages[" + i + "]";
@@ -177,17 +226,16 @@ final class OpenAiRoutes {
         return missing(param + ".role");
       }
       if (!ROLES.contains(role)) {
-        return invalidRequest(
-            400,
-            "Invalid value: '"
-                + role
-                + "'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool',"
-                + " and 'developer'.",
+        return invalidValue(
             param + ".role",
-            "invalid_value");
+            role,
+            "'system', 'assistant', 'user', 'function', 'tool', and 'developer'");
       }
     }
-    FakeResponse invalid = checkRange(body, "n", 1, 128);
+    FakeResponse invalid = checkToolMessages(messages);
+    if (invalid == null) {
+      invalid = checkRange(body, "n", 1, 128);
+    }
     if (invalid == null) {
       invalid = checkRange(body, "max_completion_tokens", 1, Integer.MAX_VALUE);
     }
@@ -238,6 +286,307 @@ final class OpenAiRoutes {
     return null;
   }
 
+  /**
+   * Tool messages must answer the calls of the assistant message right before them (tool messages
+   * in between allowed), and every call must be answered, as OpenAI checks.
+   */
+  private static @Nullable FakeResponse checkToolMessages(List<?> messages) {
+    for (int i = 0; i < messages.size(); i++) {
+      Map<?, ?> message = (Map<?, ?>) messages.get(i);
+      String param = "messages[" + i + "]";
+      if ("tool".equals(message.get("role"))) {
+        Object id = message.get("tool_call_id");
+        if (id == null) {
+          return missing(param + ".tool_call_id");
+        }
+        if (!(id instanceof String)) {
+          return invalidType(param + ".tool_call_id", "a string", id);
+        }
+        int caller = i - 1;
+        while (caller >= 0 && "tool".equals(role(messages, caller))) {
+          caller--;
+        }
+        if (caller < 0 || !toolCallIds((Map<?, ?>) messages.get(caller)).contains(id)) {
+          return invalidRequest(
+              400,
+              "Invalid parameter: messages with role 'tool' must be a response to a preceding"
+                  + " message with 'tool_calls'.",
+              param + ".role",
+              null);
+        }
+      } else if ("assistant".equals(message.get("role"))) {
+        Set<String> unanswered = toolCallIds(message);
+        for (int j = i + 1; j < messages.size() && "tool".equals(role(messages, j)); j++) {
+          unanswered.remove(((Map<?, ?>) messages.get(j)).get("tool_call_id"));
+        }
+        if (!unanswered.isEmpty()) {
+          return invalidRequest(
+              400,
+              "An assistant message with 'tool_calls' must be followed by tool messages responding"
+                  + " to each 'tool_call_id'. The following tool_call_ids did not have response"
+                  + " messages: "
+                  + String.join(", ", unanswered),
+              param + ".tool_calls",
+              null);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static Set<String> toolCallIds(Map<?, ?> message) {
+    Set<String> ids = new LinkedHashSet<>();
+    Object calls = message.get("tool_calls");
+    if ("assistant".equals(message.get("role")) && calls instanceof List) {
+      for (Object call : (List<?>) calls) {
+        if (call instanceof Map && ((Map<?, ?>) call).get("id") instanceof String) {
+          ids.add((String) ((Map<?, ?>) call).get("id"));
+        }
+      }
+    }
+    return ids;
+  }
+
+  private static @Nullable Object role(List<?> messages, int index) {
+    return ((Map<?, ?>) messages.get(index)).get("role");
+  }
+
+  /** The request's function tools, each with the sample arguments its schema gives. */
+  private static List<FunctionTool> functionTools(@Nullable Object value) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof List)) {
+      throw new Rejected(invalidType("tools", "an array", value));
+    }
+    List<?> list = (List<?>) value;
+    if (list.isEmpty()) {
+      throw new Rejected(emptyArray("tools"));
+    }
+    List<FunctionTool> tools = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String param = "tools[" + i + "]";
+      Map<?, ?> tool = object(list.get(i), param);
+      Object type = tool.get("type");
+      if (type == null) {
+        throw new Rejected(missing(param + ".type"));
+      }
+      if (!"function".equals(type)) {
+        // OpenAI also has custom (free-form) tools; the fake answers function tools only.
+        throw new Rejected(invalidValue(param + ".type", type, FUNCTION_ONLY));
+      }
+      Map<?, ?> function = object(tool.get("function"), param + ".function");
+      String name = name(function.get("name"), param + ".function.name");
+      boolean strict = strict(function.get("strict"), param + ".function.strict");
+      Object parameters = function.get("parameters");
+      String arguments = "{}";
+      if (parameters != null) {
+        Map<?, ?> schema = object(parameters, param + ".function.parameters");
+        if (!schema.isEmpty()) {
+          Object sample = sample(schema, strict, "function '" + name + "'", param);
+          if (!(sample instanceof Map)) {
+            throw new Rejected(
+                invalidRequest(
+                    400,
+                    "Invalid schema for function '"
+                        + name
+                        + "': schema must be a JSON Schema of 'type: \"object\"'.",
+                    param + ".function.parameters",
+                    "invalid_function_parameters"));
+          }
+          arguments = Json.write(sample);
+        }
+      }
+      tools.add(new FunctionTool(name, arguments));
+    }
+    return tools;
+  }
+
+  /**
+   * The tools the fake calls when the conversation ends with a user message: the named one; else
+   * every tool (or every allowed one) in {@code tools} order, only the first one without parallel
+   * calls; none for {@code "none"}.
+   */
+  private static List<FunctionTool> chosenTools(Map<?, ?> body, List<FunctionTool> tools) {
+    Object parallel = body.get("parallel_tool_calls");
+    if (parallel != null && !(parallel instanceof Boolean)) {
+      throw new Rejected(invalidType("parallel_tool_calls", "a boolean", parallel));
+    }
+    Object choice = body.get("tool_choice");
+    List<FunctionTool> candidates = tools;
+    if ("none".equals(choice)) {
+      return List.of();
+    } else if (choice instanceof String) {
+      if (!choice.equals("auto") && !choice.equals("required")) {
+        throw new Rejected(invalidValue("tool_choice", choice, "'none', 'auto' and 'required'"));
+      }
+    } else if (choice instanceof Map) {
+      Map<?, ?> named = (Map<?, ?>) choice;
+      Object type = named.get("type");
+      if (type == null) {
+        throw new Rejected(missing("tool_choice.type"));
+      }
+      if (type.equals("function")) {
+        Map<?, ?> function = object(named.get("function"), "tool_choice.function");
+        String name = name(function.get("name"), "tool_choice.function.name");
+        return List.of(find(tools, name, "tool_choice.function.name"));
+      }
+      if (!type.equals("allowed_tools")) {
+        throw new Rejected(
+            invalidValue("tool_choice.type", type, "'function' and 'allowed_tools'"));
+      }
+      Map<?, ?> allowed = object(named.get("allowed_tools"), "tool_choice.allowed_tools");
+      Object mode = allowed.get("mode");
+      if (!"auto".equals(mode) && !"required".equals(mode)) {
+        throw new Rejected(
+            mode == null
+                ? missing("tool_choice.allowed_tools.mode")
+                : invalidValue("tool_choice.allowed_tools.mode", mode, "'auto' and 'required'"));
+      }
+      Object listed = allowed.get("tools");
+      if (!(listed instanceof List)) {
+        throw new Rejected(
+            listed == null
+                ? missing("tool_choice.allowed_tools.tools")
+                : invalidType("tool_choice.allowed_tools.tools", "an array", listed));
+      }
+      Set<String> names = new LinkedHashSet<>();
+      for (int i = 0; i < ((List<?>) listed).size(); i++) {
+        String param = "tool_choice.allowed_tools.tools[" + i + "]";
+        Map<?, ?> entry = object(((List<?>) listed).get(i), param);
+        if (!"function".equals(entry.get("type"))) {
+          throw new Rejected(invalidValue(param + ".type", entry.get("type"), FUNCTION_ONLY));
+        }
+        Map<?, ?> function = object(entry.get("function"), param + ".function");
+        names.add(find(tools, name(function.get("name"), param + ".function.name"), param).name());
+      }
+      candidates = new ArrayList<>();
+      for (FunctionTool tool : tools) {
+        if (names.contains(tool.name())) {
+          candidates.add(tool);
+        }
+      }
+    } else if (choice != null) {
+      throw new Rejected(invalidType("tool_choice", "a string or an object", choice));
+    }
+    return Boolean.FALSE.equals(parallel) && candidates.size() > 1
+        ? candidates.subList(0, 1)
+        : candidates;
+  }
+
+  private static FunctionTool find(List<FunctionTool> tools, String name, String param) {
+    for (FunctionTool tool : tools) {
+      if (tool.name().equals(name)) {
+        return tool;
+      }
+    }
+    throw new Rejected(
+        invalidRequest(
+            400,
+            "Invalid value for '" + param + "': no function named '" + name + "' in 'tools'.",
+            param,
+            "invalid_value"));
+  }
+
+  /** The content a {@code json_schema} response format asks for; null for text and JSON mode. */
+  private static @Nullable String structuredContent(@Nullable Object format) {
+    if (format == null) {
+      return null;
+    }
+    Map<?, ?> map = object(format, "response_format");
+    Object type = map.get("type");
+    if (type == null) {
+      throw new Rejected(missing("response_format.type"));
+    }
+    if (!FORMAT_TYPES.contains(type)) {
+      throw new Rejected(
+          invalidValue("response_format.type", type, "'text', 'json_object' and 'json_schema'"));
+    }
+    if (!type.equals("json_schema")) {
+      return null;
+    }
+    String param = "response_format.json_schema";
+    if (map.get("json_schema") == null) {
+      throw new Rejected(missing(param));
+    }
+    Map<?, ?> jsonSchema = object(map.get("json_schema"), param);
+    String name = name(jsonSchema.get("name"), param + ".name");
+    boolean strict = strict(jsonSchema.get("strict"), param + ".strict");
+    if (jsonSchema.get("schema") == null) {
+      throw new Rejected(missing(param + ".schema"));
+    }
+    Map<?, ?> schema = object(jsonSchema.get("schema"), param + ".schema");
+    return Json.write(sample(schema, strict, "response_format '" + name + "'", param));
+  }
+
+  private static @Nullable Object sample(
+      Map<?, ?> schema, boolean strict, String owner, String param) {
+    try {
+      return SchemaSamples.sample(schema, strict);
+    } catch (IllegalArgumentException e) {
+      boolean function = param.startsWith("tools");
+      throw new Rejected(
+          invalidRequest(
+              400,
+              "Invalid schema for " + owner + ": " + e.getMessage(),
+              function ? param + ".function.parameters" : param + ".schema",
+              function ? "invalid_function_parameters" : "invalid_json_schema"));
+    }
+  }
+
+  private static Map<?, ?> object(@Nullable Object value, String param) {
+    if (value == null) {
+      throw new Rejected(missing(param));
+    }
+    if (!(value instanceof Map)) {
+      throw new Rejected(invalidType(param, "an object", value));
+    }
+    return (Map<?, ?>) value;
+  }
+
+  private static String name(@Nullable Object value, String param) {
+    if (value == null) {
+      throw new Rejected(missing(param));
+    }
+    if (!(value instanceof String)) {
+      throw new Rejected(invalidType(param, "a string", value));
+    }
+    String name = (String) value;
+    if (name.length() > MAX_NAME_LENGTH) {
+      throw new Rejected(
+          invalidRequest(
+              400,
+              "Invalid '"
+                  + param
+                  + "': string too long. Expected a string with maximum length "
+                  + MAX_NAME_LENGTH
+                  + ", but got a string with length "
+                  + name.length()
+                  + " instead.",
+              param,
+              "string_above_max_length"));
+    }
+    if (!NAME.matcher(name).matches()) {
+      throw new Rejected(
+          invalidRequest(
+              400,
+              "Invalid '"
+                  + param
+                  + "': string does not match pattern. Expected a string that matches the"
+                  + " pattern '^[a-zA-Z0-9_-]+$'.",
+              param,
+              "invalid_value"));
+    }
+    return name;
+  }
+
+  private static boolean strict(@Nullable Object value, String param) {
+    if (value != null && !(value instanceof Boolean)) {
+      throw new Rejected(invalidType(param, "a boolean", value));
+    }
+    return Boolean.TRUE.equals(value);
+  }
+
   private static @Nullable FakeResponse checkKey(RecordedRequest request, @Nullable String apiKey) {
     String authorization = request.header("Authorization").orElse("").trim();
     String token =
@@ -269,22 +618,58 @@ final class OpenAiRoutes {
     for (int i = 0; i < contents.size(); i++) {
       String content = contents.get(i);
       completionTokens += tokens(content.length());
-      Map<String, @Nullable Object> message = new LinkedHashMap<>();
-      message.put("role", "assistant");
-      message.put("content", content);
-      message.put("refusal", null);
-      message.put("annotations", List.of());
-      Map<String, @Nullable Object> choice = new LinkedHashMap<>();
-      choice.put("index", i);
-      choice.put("message", message);
-      choice.put("logprobs", null);
-      choice.put("finish_reason", finishReason);
-      choices.add(choice);
+      choices.add(choice(i, message(content, List.of()), finishReason));
     }
     Map<String, @Nullable Object> completion = header(sequence, model, "chat.completion");
     completion.put("choices", choices);
     completion.put("usage", usage(promptTokens, completionTokens));
     return completion;
+  }
+
+  /** A completion whose choices have no content, only the same tool calls. */
+  private static Map<String, @Nullable Object> toolCallCompletion(
+      int sequence, String model, int choices, List<Call> calls, int promptTokens) {
+    List<Object> list = new ArrayList<>();
+    for (int i = 0; i < choices; i++) {
+      list.add(choice(i, message(null, calls), "tool_calls"));
+    }
+    Map<String, @Nullable Object> completion = header(sequence, model, "chat.completion");
+    completion.put("choices", list);
+    completion.put("usage", usage(promptTokens, choices * tokens(calls)));
+    return completion;
+  }
+
+  private static Map<String, @Nullable Object> message(@Nullable String content, List<Call> calls) {
+    Map<String, @Nullable Object> message = new LinkedHashMap<>();
+    message.put("role", "assistant");
+    message.put("content", content);
+    message.put("refusal", null);
+    if (!calls.isEmpty()) {
+      List<Object> toolCalls = new ArrayList<>();
+      for (Call call : calls) {
+        toolCalls.add(
+            Json.object(
+                "id",
+                call.id(),
+                "type",
+                "function",
+                "function",
+                Json.object("name", call.name(), "arguments", call.arguments())));
+      }
+      message.put("tool_calls", toolCalls);
+    }
+    message.put("annotations", List.of());
+    return message;
+  }
+
+  private static Map<String, @Nullable Object> choice(
+      int index, Map<String, @Nullable Object> message, String finishReason) {
+    Map<String, @Nullable Object> choice = new LinkedHashMap<>();
+    choice.put("index", index);
+    choice.put("message", message);
+    choice.put("logprobs", null);
+    choice.put("finish_reason", finishReason);
+    return choice;
   }
 
   /** The fields every completion and chunk starts with. */
@@ -332,6 +717,83 @@ final class OpenAiRoutes {
       }
       event(events, chunk(sequence, model, i, Json.object(), finishReason, includeUsage));
     }
+    return end(events, sequence, model, promptTokens, completionTokens, includeUsage);
+  }
+
+  /**
+   * Renders streamed tool calls: per choice a role chunk; per call a chunk with its id, type, name
+   * and empty arguments, then the arguments in pieces of {@value #ARGUMENTS_PIECE} characters; a
+   * finish chunk; then the usage chunk if asked for, then {@code [DONE]}.
+   */
+  private static String toolCallStream(
+      int sequence,
+      String model,
+      int choices,
+      List<Call> calls,
+      int promptTokens,
+      boolean includeUsage) {
+    StringBuilder events = new StringBuilder();
+    for (int i = 0; i < choices; i++) {
+      Map<String, @Nullable Object> role =
+          Json.object("role", "assistant", "content", null, "refusal", null);
+      event(events, chunk(sequence, model, i, role, null, includeUsage));
+      for (int c = 0; c < calls.size(); c++) {
+        Call call = calls.get(c);
+        Map<String, @Nullable Object> start =
+            Json.object(
+                "index",
+                c,
+                "id",
+                call.id(),
+                "type",
+                "function",
+                "function",
+                Json.object("name", call.name(), "arguments", ""));
+        event(
+            events,
+            chunk(
+                sequence, model, i, Json.object("tool_calls", List.of(start)), null, includeUsage));
+        for (String piece : pieces(call.arguments())) {
+          Map<String, @Nullable Object> more =
+              Json.object("index", c, "function", Json.object("arguments", piece));
+          event(
+              events,
+              chunk(
+                  sequence,
+                  model,
+                  i,
+                  Json.object("tool_calls", List.of(more)),
+                  null,
+                  includeUsage));
+        }
+      }
+      event(events, chunk(sequence, model, i, Json.object(), "tool_calls", includeUsage));
+    }
+    return end(events, sequence, model, promptTokens, choices * tokens(calls), includeUsage);
+  }
+
+  private static List<String> pieces(String text) {
+    List<String> pieces = new ArrayList<>();
+    int start = 0;
+    while (start < text.length()) {
+      int end = Math.min(start + ARGUMENTS_PIECE, text.length());
+      if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+        end++;
+      }
+      pieces.add(text.substring(start, end));
+      start = end;
+    }
+    return pieces;
+  }
+
+  /** Appends the usage chunk if asked for and {@code [DONE]}; returns the whole stream. */
+  private static String end(
+      StringBuilder events,
+      int sequence,
+      String model,
+      int promptTokens,
+      int completionTokens,
+      boolean includeUsage) {
     if (includeUsage) {
       Map<String, @Nullable Object> last = chunk(sequence, model, 0, Json.object(), null, false);
       last.put("choices", List.of());
@@ -381,8 +843,33 @@ final class OpenAiRoutes {
     return usage;
   }
 
-  /** {@code Echo: <last user text>}, noting attached images; a JSON object in JSON mode. */
+  /**
+   * {@code Echo: tool results: <a>; <b>} when the conversation ends with tool messages, else {@code
+   * Echo: <last user text>}, noting attached images; a JSON object {@code {"echo": ...}} in JSON
+   * mode.
+   */
   private static String reply(List<?> messages, boolean jsonMode) {
+    String results = toolResults(messages);
+    String echo = results != null ? results : lastUserText(messages);
+    return jsonMode ? Json.write(Json.object("echo", echo)) : "Echo: " + echo;
+  }
+
+  private static @Nullable String toolResults(List<?> messages) {
+    int first = messages.size();
+    while (first > 0 && "tool".equals(role(messages, first - 1))) {
+      first--;
+    }
+    if (first == messages.size()) {
+      return null;
+    }
+    List<String> results = new ArrayList<>();
+    for (Object message : messages.subList(first, messages.size())) {
+      results.add(Content.of(((Map<?, ?>) message).get("content")).text);
+    }
+    return "tool results: " + String.join("; ", results);
+  }
+
+  private static String lastUserText(List<?> messages) {
     String echo = "(no user message)";
     for (int i = messages.size() - 1; i >= 0; i--) {
       Map<?, ?> message = (Map<?, ?>) messages.get(i);
@@ -396,7 +883,7 @@ final class OpenAiRoutes {
         break;
       }
     }
-    return jsonMode ? Json.write(Json.object("echo", echo)) : "Echo: " + echo;
+    return echo;
   }
 
   private static boolean isJsonMode(Map<?, ?> body) {
@@ -428,6 +915,15 @@ final class OpenAiRoutes {
     return (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN;
   }
 
+  /** The completion tokens of one choice's tool calls: their names and arguments. */
+  private static int tokens(List<Call> calls) {
+    int tokens = 0;
+    for (Call call : calls) {
+      tokens += tokens(call.name().length() + call.arguments().length());
+    }
+    return tokens;
+  }
+
   private static String cut(String text, int length) {
     int end = Math.min(length, text.length());
     if (end > 0 && end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
@@ -439,6 +935,26 @@ final class OpenAiRoutes {
   private static FakeResponse methodNotAllowed(String method, String path, String allowed) {
     return invalidRequest(405, "Invalid method for URL (" + method + " " + path + ")", null, null)
         .header("Allow", allowed);
+  }
+
+  private static FakeResponse emptyArray(String param) {
+    return invalidRequest(
+        400,
+        "Invalid '"
+            + param
+            + "': empty array. Expected an array with minimum length 1, but got an empty array"
+            + " instead.",
+        param,
+        "empty_array");
+  }
+
+  private static FakeResponse invalidValue(
+      String param, @Nullable Object value, String supportedValues) {
+    return invalidRequest(
+        400,
+        "Invalid value: '" + value + "'. Supported values are: " + supportedValues + ".",
+        param,
+        "invalid_value");
   }
 
   private static FakeResponse missing(String param) {
@@ -483,6 +999,24 @@ final class OpenAiRoutes {
       return "a boolean";
     }
     return Json.intValue(value) != null ? "an integer" : "a number";
+  }
+
+  /** A function tool of the request: its name and the sample arguments of its parameters. */
+  private record FunctionTool(String name, String arguments) {}
+
+  /** A tool call of the answer. */
+  private record Call(String id, String name, String arguments) {}
+
+  /** Ends the checks of a request with this error answer. */
+  private static final class Rejected extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient FakeResponse response;
+
+    Rejected(FakeResponse response) {
+      super(null, null, false, false);
+      this.response = response;
+    }
   }
 
   /** The text and the image count of a message's {@code content}: a string or a list of parts. */

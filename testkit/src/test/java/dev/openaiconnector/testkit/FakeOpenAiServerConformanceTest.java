@@ -16,6 +16,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every kind of body the fake server sends is valid per the official OpenAI description. */
 class FakeOpenAiServerConformanceTest {
+  private static final String TOOLS =
+      "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+          + "\"strict\":true,\"parameters\":{\"type\":\"object\",\"properties\":{"
+          + "\"city\":{\"type\":\"string\"},\"unit\":{\"type\":[\"string\",\"null\"],"
+          + "\"enum\":[\"c\",\"f\",null]}},\"required\":[\"city\",\"unit\"],"
+          + "\"additionalProperties\":false}}},"
+          + "{\"type\":\"function\",\"function\":{\"name\":\"get_time\"}}]";
+
   // Read first, so that a missing spec skips a test before it scripts anything.
   private final OpenApiSpec spec = OpenApiSpec.openAi();
   private final FakeOpenAiServer server = FakeOpenAiServer.start();
@@ -28,6 +36,27 @@ class FakeOpenAiServerConformanceTest {
 
   static Stream<Arguments> chatRequests() {
     return Stream.of(
+        Arguments.of(
+            "tool calls",
+            "{\"model\":\"m\","
+                + TOOLS
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+        Arguments.of(
+            "tool results",
+            "{\"model\":\"m\","
+                + TOOLS
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\","
+                + "\"type\":\"function\","
+                + "\"function\":{\"name\":\"get_time\",\"arguments\":\"{}\"}}]},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"noon\"}]}"),
+        Arguments.of(
+            "structured output",
+            "{\"model\":\"m\",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{"
+                + "\"name\":\"answer\",\"strict\":true,\"schema\":{\"type\":\"object\","
+                + "\"properties\":{\"answer\":{\"type\":\"string\"}},\"required\":[\"answer\"],"
+                + "\"additionalProperties\":false}}},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
         Arguments.of("plain", chatRequest("gpt-4o-mini", "hello")),
         Arguments.of(
             "json mode",
@@ -54,6 +83,8 @@ class FakeOpenAiServerConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("chatRequests")
   void defaultChatCompletionIsAValidResponse(String name, String request) {
+    spec.assertValid("CreateChatCompletionRequest", request);
+
     HttpResponse<String> response = client.chat(request);
 
     assertThat(response.statusCode()).isEqualTo(200);
@@ -80,6 +111,22 @@ class FakeOpenAiServerConformanceTest {
     List<String> events = TestClient.events(client.chat(request).body());
 
     assertThat(events).hasSizeGreaterThan(4).last().isEqualTo("[DONE]");
+    for (String chunk : events.subList(0, events.size() - 1)) {
+      spec.assertValid("CreateChatCompletionStreamResponse", chunk);
+    }
+  }
+
+  @Test
+  void everyStreamedToolCallChunkIsAValidChunk() {
+    String request =
+        "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+            + TOOLS
+            + ",\"messages\":[{\"role\":\"user\",\"content\":\"weather and time\"}]}";
+    spec.assertValid("CreateChatCompletionRequest", request);
+
+    List<String> events = TestClient.events(client.chat(request).body());
+
+    assertThat(events).hasSizeGreaterThan(6).last().isEqualTo("[DONE]");
     for (String chunk : events.subList(0, events.size() - 1)) {
       spec.assertValid("CreateChatCompletionStreamResponse", chunk);
     }

@@ -9,6 +9,7 @@ import dev.openaiconnector.api.SessionSpec;
 import dev.openaiconnector.api.SessionStore;
 import dev.openaiconnector.api.SystemMessage;
 import dev.openaiconnector.api.TokenUsage;
+import dev.openaiconnector.api.ToolRound;
 import dev.openaiconnector.api.UserMessage;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * SessionStore}.
  *
  * <p>Sends are serialized by one lock per session, so each exchange is recorded whole and in order.
+ * An exchange is the user message, every round of the tool loop (the assistant's tool calls and
+ * their results) and the answer; the {@link MemoryWindow} evicts it as one.
  * The history is replaced, never changed in place, so {@link #history()} and {@link #usage()} never
  * wait for a call in flight.
  */
@@ -115,12 +118,19 @@ final class BoundedChatSession implements ChatSession {
       ChatRequest.Builder request = ChatRequest.builder();
       spec.applyRequestOptions(request);
       ChatResponse response =
-          connector.chat(request.model(spec.model()).messages(withSystem(sent)).build(), id);
+          connector.chatForSession(
+              request.model(spec.model()).messages(withSystem(sent)).build(), id);
       usage = usage.plus(response.usage());
 
       AssistantMessage answer = response.choices().get(0).message();
       List<ChatMessage> next = new ArrayList<>(sent.size() + 1);
       next.addAll(sent);
+      // Every round of the tool loop belongs to this exchange, in the order it was sent: the
+      // next request shows the model which calls it made and what they returned.
+      for (ToolRound round : response.toolRounds()) {
+        next.add(round.request());
+        next.addAll(round.results());
+      }
       next.add(answer);
       next = window.fit(next, sent.size() - 1);
       // Saved before it is remembered: if the store fails, the caller sees a failed send and

@@ -10,11 +10,13 @@ import dev.openaiconnector.api.Operation;
 import dev.openaiconnector.api.ResponseFormat;
 import dev.openaiconnector.api.SessionSpec;
 import dev.openaiconnector.api.SessionStore;
+import dev.openaiconnector.api.StructuredResponse;
 import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.api.UnsupportedCapabilityException;
 import dev.openaiconnector.api.UsageEvent;
 import dev.openaiconnector.api.UsageListener;
 import dev.openaiconnector.api.UsageTracker;
+import dev.openaiconnector.core.ToolLoopOptions;
 import dev.openaiconnector.spi.Capability;
 import dev.openaiconnector.spi.Provider;
 import java.util.EnumSet;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Connector} over one {@link Provider}: checks each request against the provider's
- * capabilities, calls the provider's port, and counts the usage. Thread-safe.
+ * capabilities, calls the provider's port, and counts the usage of every call. A request with
+ * tools goes through the {@link ToolLoop}, which makes one such call per round. Thread-safe.
  */
 public final class ProviderConnector implements Connector {
   private static final Logger log = LoggerFactory.getLogger(ProviderConnector.class);
@@ -40,6 +43,7 @@ public final class ProviderConnector implements Connector {
   private final SessionStore sessionStore;
   private final List<UsageListener> usageListeners;
   private final UsageAccumulator usage = new UsageAccumulator();
+  private final ToolLoop toolLoop;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -48,9 +52,13 @@ public final class ProviderConnector implements Connector {
    * @param provider the provider
    * @param sessionStore where sessions keep their history
    * @param usageListeners told about the usage of every successful call, in order
+   * @param toolLoopOptions how calls of tools are run
    */
   public ProviderConnector(
-      Provider provider, SessionStore sessionStore, List<UsageListener> usageListeners) {
+      Provider provider,
+      SessionStore sessionStore,
+      List<UsageListener> usageListeners,
+      ToolLoopOptions toolLoopOptions) {
     this.provider = Objects.requireNonNull(provider, "provider");
     this.providerId = Objects.requireNonNull(provider.id(), "provider.id()");
     // Read once: a provider declares what it can do when it is created, and the check runs on
@@ -59,24 +67,44 @@ public final class ProviderConnector implements Connector {
     this.capabilities.addAll(provider.capabilities());
     this.sessionStore = Objects.requireNonNull(sessionStore, "sessionStore");
     this.usageListeners = List.copyOf(usageListeners);
+    this.toolLoop = new ToolLoop(Objects.requireNonNull(toolLoopOptions, "toolLoopOptions"));
   }
 
   @Override
   public ChatResponse chat(ChatRequest request) {
-    return chat(request, null);
+    return chatForSession(request, null);
+  }
+
+  @Override
+  public <T> StructuredResponse<T> chat(ChatRequest request, Class<T> type) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(type, "type");
+    ChatRequest structured =
+        request.toBuilder().responseFormat(StructuredOutputs.responseFormat(type)).build();
+    return StructuredOutputs.read(chat(structured), type);
   }
 
   /**
-   * Sends one chat completion request on behalf of a session.
+   * Sends a chat request, on behalf of a session or not; with tools, runs the tool loop.
    *
    * @param request the request
-   * @param sessionId the session the call belongs to, reported to usage listeners; or null
-   * @return the answer
+   * @param sessionId the session the calls belong to, reported to usage listeners; or null
+   * @return the answer; with tools, carrying every round and the summed usage
    */
-  ChatResponse chat(ChatRequest request, @Nullable String sessionId) {
+  ChatResponse chatForSession(ChatRequest request, @Nullable String sessionId) {
     Objects.requireNonNull(request, "request");
     ensureOpen();
     checkCapabilities(request);
+    if (request.tools().isEmpty()) {
+      return callOnce(request, sessionId);
+    }
+    return toolLoop.run(request, round -> callOnce(round, sessionId));
+  }
+
+  // One provider call: the only place that reaches the port, so every model call is logged and
+  // counted once, whether it is a plain request or a round of the tool loop.
+  private ChatResponse callOnce(ChatRequest request, @Nullable String sessionId) {
+    ensureOpen();
     long started = System.nanoTime();
     ChatResponse response;
     try {
@@ -136,7 +164,11 @@ public final class ProviderConnector implements Connector {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      provider.close();
+      try {
+        toolLoop.close();
+      } finally {
+        provider.close();
+      }
     }
   }
 
@@ -159,6 +191,13 @@ public final class ProviderConnector implements Connector {
           "choose a provider that declares Capability.CHAT with"
               + " Connectors.builder().providerId(...) or provider(...)");
     }
+    if (!capabilities.contains(Capability.TOOLS) && !request.tools().isEmpty()) {
+      throw new UnsupportedCapabilityException(
+          providerId,
+          "TOOLS",
+          "remove the tools from the request (or the session's request options), or use a"
+              + " provider that declares Capability.TOOLS");
+    }
     if (!capabilities.contains(Capability.VISION) && request.hasImages()) {
       throw new UnsupportedCapabilityException(
           providerId,
@@ -173,6 +212,14 @@ public final class ProviderConnector implements Connector {
           "JSON_MODE",
           "use ResponseFormat.text() and ask for JSON in the prompt, or use a provider that"
               + " declares Capability.JSON_MODE");
+    }
+    if (!capabilities.contains(Capability.STRUCTURED_OUTPUT)
+        && request.responseFormat().type() == ResponseFormat.Type.JSON_SCHEMA) {
+      throw new UnsupportedCapabilityException(
+          providerId,
+          "STRUCTURED_OUTPUT",
+          "use ResponseFormat.jsonObject() and describe the fields in the prompt, or use a"
+              + " provider that declares Capability.STRUCTURED_OUTPUT");
     }
   }
 

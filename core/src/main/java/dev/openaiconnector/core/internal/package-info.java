@@ -1,6 +1,7 @@
 /**
- * The core's implementation: provider discovery, the connector, chat sessions and their memory, and
- * usage accounting. Not an API: anything here may change in any release.
+ * The core's implementation: provider discovery, the connector, the tool-calling loop, chat
+ * sessions and their memory, usage accounting, JSON Schemas from Java types, tool arguments and
+ * structured output. Not an API: anything here may change in any release.
  */
 @NullMarked
 package dev.openaiconnector.core.internal;

@@ -1,9 +1,14 @@
 package dev.openaiconnector.openai.internal;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** The body of {@code POST /chat/completions}; null fields are left out of the JSON. */
+/**
+ * The body of {@code POST /chat/completions}; null fields are left out of the JSON. {@code
+ * toolChoice} is a string ({@code auto}, {@code none}, {@code required}) or a {@link
+ * NamedToolChoiceDto}.
+ */
 public record ChatCompletionRequestDto(
     String model,
     List<MessageDto> messages,
@@ -17,7 +22,10 @@ public record ChatCompletionRequestDto(
     @Nullable Long seed,
     @Nullable Integer n,
     @Nullable String user,
-    @Nullable ResponseFormatDto responseFormat) {
+    @Nullable ResponseFormatDto responseFormat,
+    @Nullable List<ToolDto> tools,
+    @Nullable Object toolChoice,
+    @Nullable Boolean parallelToolCalls) {
 
   /**
    * A message; {@code content} is a string, a list of {@link PartDto}, or null for an assistant
@@ -35,6 +43,22 @@ public record ChatCompletionRequestDto(
   /** An image reference: an https URL or a base64 data URL. */
   public record ImageUrlDto(String url, String detail) {}
 
-  /** The response format. */
-  public record ResponseFormatDto(String type) {}
+  /** The response format; {@code json_schema} only for structured output. */
+  public record ResponseFormatDto(String type, @Nullable JsonSchemaDto jsonSchema) {}
+
+  /** A named JSON Schema; the schema is already JSON text and is written as it is. */
+  public record JsonSchemaDto(String name, @JsonRawValue String schema, boolean strict) {}
+
+  /** A tool the model may call. */
+  public record ToolDto(String type, FunctionDefinitionDto function) {}
+
+  /** A function's definition; the parameters schema is already JSON text. */
+  public record FunctionDefinitionDto(
+      String name, String description, @JsonRawValue String parameters, boolean strict) {}
+
+  /** A tool choice that names one function. */
+  public record NamedToolChoiceDto(String type, NamedFunctionDto function) {}
+
+  /** The function a named tool choice names. */
+  public record NamedFunctionDto(String name) {}
 }

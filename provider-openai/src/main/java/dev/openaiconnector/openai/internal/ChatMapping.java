@@ -13,15 +13,23 @@ import dev.openaiconnector.api.ResponseFormat;
 import dev.openaiconnector.api.SystemMessage;
 import dev.openaiconnector.api.TextPart;
 import dev.openaiconnector.api.TokenUsage;
+import dev.openaiconnector.api.Tool;
 import dev.openaiconnector.api.ToolCall;
+import dev.openaiconnector.api.ToolChoice;
+import dev.openaiconnector.api.ToolDefinition;
 import dev.openaiconnector.api.ToolMessage;
 import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.api.UserMessage;
 import dev.openaiconnector.openai.MaxTokensField;
+import dev.openaiconnector.openai.internal.ChatCompletionRequestDto.FunctionDefinitionDto;
 import dev.openaiconnector.openai.internal.ChatCompletionRequestDto.ImageUrlDto;
+import dev.openaiconnector.openai.internal.ChatCompletionRequestDto.JsonSchemaDto;
 import dev.openaiconnector.openai.internal.ChatCompletionRequestDto.MessageDto;
+import dev.openaiconnector.openai.internal.ChatCompletionRequestDto.NamedFunctionDto;
+import dev.openaiconnector.openai.internal.ChatCompletionRequestDto.NamedToolChoiceDto;
 import dev.openaiconnector.openai.internal.ChatCompletionRequestDto.PartDto;
 import dev.openaiconnector.openai.internal.ChatCompletionRequestDto.ResponseFormatDto;
+import dev.openaiconnector.openai.internal.ChatCompletionRequestDto.ToolDto;
 import dev.openaiconnector.openai.internal.ChatCompletionResponseDto.ChoiceDto;
 import dev.openaiconnector.openai.internal.ChatCompletionResponseDto.UsageDto;
 import java.util.ArrayList;
@@ -30,7 +38,7 @@ import org.jspecify.annotations.Nullable;
 
 /** Maps chat requests and responses between the api types and the OpenAI wire DTOs. */
 public final class ChatMapping {
-  private static final ResponseFormatDto JSON_OBJECT = new ResponseFormatDto("json_object");
+  private static final ResponseFormatDto JSON_OBJECT = new ResponseFormatDto("json_object", null);
 
   private final MaxTokensField maxTokensField;
 
@@ -70,8 +78,61 @@ public final class ChatMapping {
         request.seed(),
         request.n(),
         request.endUserId(),
+        responseFormat(request.responseFormat()),
+        tools(request.tools()),
+        toolChoice(request.toolChoice()),
+        request.parallelToolCalls());
+  }
+
+  private static @Nullable ResponseFormatDto responseFormat(ResponseFormat format) {
+    switch (format.type()) {
+      case JSON_OBJECT:
+        return JSON_OBJECT;
+      case JSON_SCHEMA:
+        return new ResponseFormatDto(
+            "json_schema",
+            new JsonSchemaDto(
+                format.schemaName().orElseThrow(), format.schema().orElseThrow(), format.strict()));
+      default:
         // text is the API's default: leaving it out keeps requests valid for servers without it
-        request.responseFormat().type() == ResponseFormat.Type.JSON_OBJECT ? JSON_OBJECT : null);
+        return null;
+    }
+  }
+
+  private static @Nullable List<ToolDto> tools(List<Tool> tools) {
+    if (tools.isEmpty()) {
+      return null;
+    }
+    List<ToolDto> wire = new ArrayList<>(tools.size());
+    for (Tool tool : tools) {
+      ToolDefinition definition = tool.definition();
+      wire.add(
+          new ToolDto(
+              "function",
+              new FunctionDefinitionDto(
+                  definition.name(),
+                  definition.description(),
+                  definition.parametersSchema(),
+                  definition.strict())));
+    }
+    return wire;
+  }
+
+  private static @Nullable Object toolChoice(@Nullable ToolChoice choice) {
+    if (choice == null) {
+      return null;
+    }
+    switch (choice.mode()) {
+      case NAMED:
+        return new NamedToolChoiceDto(
+            "function", new NamedFunctionDto(choice.toolName().orElseThrow()));
+      case NONE:
+        return "none";
+      case REQUIRED:
+        return "required";
+      default:
+        return "auto";
+    }
   }
 
   private static MessageDto toDto(ChatMessage message) {
