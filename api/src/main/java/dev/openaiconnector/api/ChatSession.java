@@ -35,6 +35,24 @@ public interface ChatSession {
   ChatResponse send(UserMessage message);
 
   /**
+   * Sends a text message and streams the answer; the exchange joins the history once the stream
+   * has ended successfully.
+   *
+   * @param text the user's text
+   * @return the stream, to be closed
+   */
+  ChatStream stream(String text);
+
+  /**
+   * Sends a message and streams the answer; the exchange joins the history once the stream has
+   * ended successfully.
+   *
+   * @param message the user's message
+   * @return the stream, to be closed
+   */
+  ChatStream stream(UserMessage message);
+
+  /**
    * Returns the history as it would be sent next, system prompt first.
    *
    * @return a copy of the messages

@@ -41,6 +41,26 @@ public interface Connector extends AutoCloseable {
   <T> StructuredResponse<T> chat(ChatRequest request, Class<T> type);
 
   /**
+   * Streams a chat completion: the deltas arrive as the model writes them. With tools, each
+   * round's deltas stream, the tools run between rounds, and {@link ChatStream#response()} carries
+   * every round and the usage of the whole conversation.
+   *
+   * @param request the request
+   * @return the stream, to be closed
+   * @throws ConnectorException if the stream cannot be opened
+   */
+  ChatStream stream(ChatRequest request);
+
+  /**
+   * Streams a chat completion to a reactive subscriber. The publisher is cold: each subscription
+   * sends the request anew. Cancelling the subscription closes the stream.
+   *
+   * @param request the request
+   * @return the publisher of deltas
+   */
+  java.util.concurrent.Flow.Publisher<ChatDelta> streamPublisher(ChatRequest request);
+
+  /**
    * Opens a conversation that keeps its history. With the id of an existing session, the history
    * is loaded from the {@link SessionStore}.
    *

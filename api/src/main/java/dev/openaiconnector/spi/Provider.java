@@ -1,5 +1,6 @@
 package dev.openaiconnector.spi;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,6 +35,16 @@ public interface Provider extends AutoCloseable {
    * @return the port, never null
    */
   ChatPort chat();
+
+  /**
+   * Returns the streamed chat completion port, for providers that declare {@link
+   * Capability#CHAT_STREAMING}.
+   *
+   * @return the port, or empty when the provider cannot stream
+   */
+  default Optional<ChatStreamPort> chatStream() {
+    return Optional.empty();
+  }
 
   /** Releases connections and threads. Called once, by the connector that owns the provider. */
   @Override

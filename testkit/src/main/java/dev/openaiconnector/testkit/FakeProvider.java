@@ -1,9 +1,11 @@
 package dev.openaiconnector.testkit;
 
 import dev.openaiconnector.spi.Capability;
+import dev.openaiconnector.spi.ChatStreamPort;
 import dev.openaiconnector.spi.Provider;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -12,6 +14,7 @@ import java.util.Set;
  * <pre>{@code
  * FakeProvider fake = FakeProvider.create();
  * fake.chat().enqueueText("Paris");                                // script
+ * fake.streams().enqueueText("Paris is the capital", 5);           // a streamed answer
  * try (Connector ai = Connectors.builder().provider(fake).build()) {
  *   ai.chat(request);                                              // exercise
  * }
@@ -24,6 +27,7 @@ public final class FakeProvider implements Provider {
   private final String id;
   private final Set<Capability> capabilities;
   private final FakeChatPort chat = new FakeChatPort();
+  private final FakeChatStreamPort chatStream = new FakeChatStreamPort();
   private volatile boolean closed;
 
   private FakeProvider(String id, Set<Capability> capabilities) {
@@ -67,6 +71,28 @@ public final class FakeProvider implements Provider {
   @Override
   public FakeChatPort chat() {
     return chat;
+  }
+
+  /**
+   * Returns the scripted stream port, present when the fake declares {@link
+   * Capability#CHAT_STREAMING} (as {@link #create()} does).
+   *
+   * @return the port
+   */
+  @Override
+  public Optional<ChatStreamPort> chatStream() {
+    return capabilities.contains(Capability.CHAT_STREAMING)
+        ? Optional.of(chatStream)
+        : Optional.empty();
+  }
+
+  /**
+   * Returns the scripted stream port, to script and inspect streams.
+   *
+   * @return the port, whether or not the fake declares streaming
+   */
+  public FakeChatStreamPort streams() {
+    return chatStream;
   }
 
   /**
