@@ -51,12 +51,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>Hooks</h2>
  *
- * <p>The hooks run on the thread that called {@code chat} (or {@code send}), in the order of the
- * calls: every before-call hook of a round before any of its calls runs, every after-call hook once
- * the round's calls have finished. A shared connector calls them from many threads at once, so they
- * must be thread-safe. An exception thrown by a hook is the application's own failure, not the
- * tool's: it reaches the caller unchanged and the loop stops without calling the model again (a
- * session's history stays as it was); when a before-call hook throws, no call of that round runs.
+ * <p>The hooks run on the thread that called {@code chat} (or {@code send}; for a stream, the
+ * thread that reads it, and for a {@code streamPublisher} subscription, its delivery thread), in
+ * the order of the calls: every before-call hook of a round before any of its calls runs, every
+ * after-call hook once the round's calls have finished. A shared connector calls them from many
+ * threads at once, so they must be thread-safe. An exception thrown by a hook is the application's
+ * own failure, not the tool's: it reaches the caller unchanged and the loop stops without calling
+ * the model again (a session's history stays as it was); when a before-call hook throws, no call
+ * of that round runs.
  * A before-call hook is not asked about a call of a tool that does not exist; the after-call hook
  * sees every call, whatever its outcome, before a {@link ToolFailureMode#THROW} failure is thrown.
  *

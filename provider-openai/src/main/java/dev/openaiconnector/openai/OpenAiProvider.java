@@ -2,15 +2,18 @@ package dev.openaiconnector.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.openaiconnector.api.Secret;
+import dev.openaiconnector.openai.internal.ChatCompletionChunkDto;
 import dev.openaiconnector.openai.internal.ChatCompletionResponseDto;
 import dev.openaiconnector.openai.internal.ChatMapping;
 import dev.openaiconnector.openai.internal.ErrorResponseDto;
 import dev.openaiconnector.openai.internal.HttpFailures;
 import dev.openaiconnector.openai.internal.OpenAiChatPort;
+import dev.openaiconnector.openai.internal.OpenAiChatStreamPort;
 import dev.openaiconnector.openai.internal.OpenAiHttpApi;
 import dev.openaiconnector.openai.internal.OpenAiTransport;
 import dev.openaiconnector.spi.Capability;
 import dev.openaiconnector.spi.ChatPort;
+import dev.openaiconnector.spi.ChatStreamPort;
 import dev.openaiconnector.spi.Provider;
 import feign.RequestInterceptor;
 import java.net.URI;
@@ -21,6 +24,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -51,13 +55,15 @@ public final class OpenAiProvider implements Provider {
               Capability.VISION,
               Capability.JSON_MODE,
               Capability.TOOLS,
-              Capability.STRUCTURED_OUTPUT));
+              Capability.STRUCTURED_OUTPUT,
+              Capability.CHAT_STREAMING));
 
   private static final String USER_AGENT = "openai-connector-java/" + version();
 
   private final URI baseUrl;
   private final HttpClient httpClient;
   private final OpenAiChatPort chat;
+  private final OpenAiChatStreamPort chatStream;
 
   private OpenAiProvider(Builder builder) {
     this.baseUrl = builder.baseUrl;
@@ -71,13 +77,20 @@ public final class OpenAiProvider implements Provider {
             builder.connectTimeout,
             builder.requestTimeout,
             headers(builder.apiKey, builder.organization, builder.project));
+    ChatMapping mapping = new ChatMapping(builder.maxTokensField);
+    HttpFailures failures =
+        new HttpFailures(ID, "OpenAI", mapper.readerFor(ErrorResponseDto.class));
     this.chat =
         new OpenAiChatPort(
+            api, mapping, mapper.readerFor(ChatCompletionResponseDto.class), failures);
+    this.chatStream =
+        new OpenAiChatStreamPort(
             ID,
             api,
-            new ChatMapping(builder.maxTokensField),
-            mapper.readerFor(ChatCompletionResponseDto.class),
-            new HttpFailures(ID, "OpenAI", mapper.readerFor(ErrorResponseDto.class)));
+            mapping,
+            mapper.readerFor(ChatCompletionChunkDto.class),
+            failures,
+            builder.streamIdleTimeout);
   }
 
   private static RequestInterceptor headers(
@@ -127,6 +140,36 @@ public final class OpenAiProvider implements Provider {
   }
 
   /**
+   * Returns the streamed chat port. Each request is sent with {@code "stream": true} and {@code
+   * "stream_options": {"include_usage": true}}; the server-sent events are read as they arrive,
+   * never buffered whole, and each delta is handed on as soon as its event is complete. The usage
+   * comes as the last delta. An error status before the stream starts fails {@code open} exactly
+   * like a plain call; a failure during the stream reaches {@code next()}:
+   *
+   * <table>
+   *   <caption>Stream failures</caption>
+   *   <tr><th>Failure</th><th>Exception</th></tr>
+   *   <tr><td>an error event ({@code data: {"error": ...}}, possibly after {@code event:
+   *       error})</td><td>by its code and type: rate limit, quota, content filter, invalid
+   *       request, else {@link dev.openaiconnector.api.ServerException}</td></tr>
+   *   <tr><td>a chunk that cannot be read</td>
+   *       <td>{@link dev.openaiconnector.api.UnexpectedResponseException}</td></tr>
+   *   <tr><td>the stream ends without {@code [DONE]}, or the connection drops</td>
+   *       <td>{@link dev.openaiconnector.api.ConnectionException}</td></tr>
+   *   <tr><td>nothing arrives within {@link Builder#streamIdleTimeout(Duration)}</td>
+   *       <td>{@link dev.openaiconnector.api.RequestTimeoutException}</td></tr>
+   *   <tr><td>the source was closed while being read</td>
+   *       <td>{@link dev.openaiconnector.api.StreamCancelledException}</td></tr>
+   * </table>
+   *
+   * @return the port
+   */
+  @Override
+  public Optional<ChatStreamPort> chatStream() {
+    return Optional.of(chatStream);
+  }
+
+  /**
    * Returns the base URL requests go to.
    *
    * @return the base URL, without a trailing slash
@@ -135,8 +178,10 @@ public final class OpenAiProvider implements Provider {
     return baseUrl;
   }
 
+  /** Closes the streams still open (their readers get a cancellation), then the HTTP client. */
   @Override
   public void close() {
+    chatStream.close();
     // HttpClient is AutoCloseable from JDK 21 on; on 17 its threads end when it is unreachable.
     Object client = httpClient;
     if (client instanceof AutoCloseable) {
@@ -162,6 +207,7 @@ public final class OpenAiProvider implements Provider {
     private @Nullable String project;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(120);
+    private Duration streamIdleTimeout = Duration.ofSeconds(60);
     private MaxTokensField maxTokensField = MaxTokensField.MAX_COMPLETION_TOKENS;
     private final List<String> problems = new ArrayList<>();
 
@@ -278,6 +324,27 @@ public final class OpenAiProvider implements Provider {
         problems.add("requestTimeout must be positive, was " + timeout);
       } else {
         this.requestTimeout = timeout;
+      }
+      return this;
+    }
+
+    /**
+     * Sets how long a streamed answer may send nothing while it is being read. The request
+     * timeout ends when the response headers arrive; without this, a server that stops sending in
+     * the middle of a stream would block its reader forever. The time a consumer spends between
+     * deltas does not count. When it expires the stream is closed and the reader gets a {@link
+     * dev.openaiconnector.api.RequestTimeoutException}.
+     *
+     * @param timeout a positive duration; default 60 seconds, long enough for a model that thinks
+     *     a while before its first token
+     * @return this builder
+     */
+    public Builder streamIdleTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "streamIdleTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        problems.add("streamIdleTimeout must be positive, was " + timeout);
+      } else {
+        this.streamIdleTimeout = timeout;
       }
       return this;
     }

@@ -3,14 +3,18 @@ package dev.openaiconnector.openai;
 import dev.openaiconnector.spi.Capability;
 import dev.openaiconnector.spi.ProviderFactory;
 import dev.openaiconnector.spi.ProviderSettings;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * Creates the OpenAI provider from settings with the names OpenAI's own SDKs use: {@code
  * OPENAI_API_KEY}, {@code OPENAI_BASE_URL}, {@code OPENAI_ORG_ID}, {@code OPENAI_PROJECT_ID}, and
- * {@code OPENAI_MAX_TOKENS_FIELD} ({@code max_completion_tokens} or {@code max_tokens}). Found by
- * the core through {@link java.util.ServiceLoader}.
+ * {@code OPENAI_MAX_TOKENS_FIELD} ({@code max_completion_tokens} or {@code max_tokens}), and {@code
+ * OPENAI_STREAM_IDLE_TIMEOUT} (seconds, such as {@code 90} or {@code 2.5}, or an ISO-8601 duration
+ * such as {@code PT90S}). Found by the core through {@link java.util.ServiceLoader}.
  */
 public final class OpenAiProviderFactory implements ProviderFactory {
   /** Creates the factory; the core calls this through the service loader. */
@@ -41,7 +45,27 @@ public final class OpenAiProviderFactory implements ProviderFactory {
     settings
         .get("OPENAI_MAX_TOKENS_FIELD")
         .ifPresent(field -> builder.maxTokensField(maxTokensField(field)));
+    settings
+        .get("OPENAI_STREAM_IDLE_TIMEOUT")
+        .ifPresent(timeout -> builder.streamIdleTimeout(duration(timeout)));
     return builder.build();
+  }
+
+  private static Duration duration(String value) {
+    String trimmed = value.strip();
+    try {
+      if (trimmed.matches("\\d+(\\.\\d+)?")) {
+        return Duration.ofNanos(new BigDecimal(trimmed).movePointRight(9).longValueExact());
+      }
+      return Duration.parse(trimmed);
+    } catch (ArithmeticException | DateTimeParseException e) {
+      throw new dev.openaiconnector.api.ConfigurationException(
+          "OPENAI_STREAM_IDLE_TIMEOUT must be seconds (such as 90) or an ISO-8601 duration (such"
+              + " as PT90S), was '"
+              + value
+              + "'",
+          null);
+    }
   }
 
   private static MaxTokensField maxTokensField(String value) {

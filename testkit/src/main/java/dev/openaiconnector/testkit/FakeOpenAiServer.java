@@ -50,8 +50,9 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code POST /v1/chat/completions}: a {@code chat.completion} with the request's model, id
  *       {@code chatcmpl-fake-<n>}, {@code n} identical choices, usage at about four characters a
- *       token, and server-sent events when {@code stream} is true. Its message is the first that
- *       applies of:
+ *       token, and server-sent events when {@code stream} is true (the content in one chunk per
+ *       word, or per {@link Builder#streamChunkLength(int)} characters). Its message is the first
+ *       that applies of:
  *       <ol>
  *         <li><b>Tool calls</b>, when the last message is a {@code user} message, {@code tools} is
  *             given and {@code tool_choice} is not {@code "none"}: finish reason {@code
@@ -109,15 +110,18 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService handlers;
   private final @Nullable String apiKey;
+  private final int streamChunkLength;
   private final URI baseUrl;
   private final Queue<FakeResponse> script = new ConcurrentLinkedQueue<>();
   private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
   private final List<RecordedRequest> received = new ArrayList<>();
   private final Set<InetSocketAddress> clients = new HashSet<>();
   private final AtomicInteger sequence = new AtomicInteger();
+  private final CountDownLatch closing = new CountDownLatch(1);
 
-  private FakeOpenAiServer(int port, @Nullable String apiKey) {
+  private FakeOpenAiServer(int port, @Nullable String apiKey, int streamChunkLength) {
     this.apiKey = apiKey;
+    this.streamChunkLength = streamChunkLength;
     InetSocketAddress address = new InetSocketAddress(loopback(), port);
     try {
       server = HttpServer.create(address, 0);
@@ -282,6 +286,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    closing.countDown();
     handlers.shutdownNow();
     try {
       handlers.awaitTermination(5, TimeUnit.SECONDS);
@@ -351,27 +356,34 @@ public final class FakeOpenAiServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      try {
-        RecordedRequest request = record(exchange);
-        int n;
-        synchronized (received) {
-          received.add(request);
-          clients.add(exchange.getRemoteAddress());
-          n = received.size();
-        }
-        untaken.add(request);
-        FakeResponse response = script.poll();
-        if (response == null) {
-          response = OpenAiRoutes.answer(request, n, apiKey);
-        }
-        respond(exchange, response, request, n);
-      } catch (InterruptedException e) {
-        // close() interrupted a delayed answer: the connection is dropped with the exchange.
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        // The JDK server would drop the connection silently; a 500 tells the test what went wrong.
-        sendInternalError(exchange, e);
+    boolean cut = false;
+    try {
+      RecordedRequest request = record(exchange);
+      int n;
+      synchronized (received) {
+        received.add(request);
+        clients.add(exchange.getRemoteAddress());
+        n = received.size();
+      }
+      untaken.add(request);
+      FakeResponse response = script.poll();
+      if (response == null) {
+        response = OpenAiRoutes.answer(request, n, apiKey, streamChunkLength);
+      }
+      respond(exchange, response, request, n);
+    } catch (ConnectionCut e) {
+      // Leaving the exchange open makes the JDK server close the socket without the last chunk.
+      cut = true;
+      throw e;
+    } catch (InterruptedException e) {
+      // close() interrupted a delayed, held or stalled answer: the connection is dropped.
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      // The JDK server would drop the connection silently; a 500 tells the test what went wrong.
+      sendInternalError(exchange, e);
+    } finally {
+      if (!cut) {
+        exchange.close();
       }
     }
   }
@@ -390,14 +402,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
         new String(body, StandardCharsets.UTF_8));
   }
 
-  private static void respond(
+  private void respond(
       HttpExchange exchange, FakeResponse response, RecordedRequest request, int n)
       throws IOException, InterruptedException {
     long delay = response.delayBeforeHeaders().toMillis();
     if (delay > 0) {
       Thread.sleep(delay);
     }
-    byte[] body = response.render(request, n).getBytes(StandardCharsets.UTF_8);
     Headers headers = exchange.getResponseHeaders();
     if (response.contentType() != null) {
       headers.set("Content-Type", response.contentType());
@@ -411,12 +422,17 @@ public final class FakeOpenAiServer implements AutoCloseable {
       headers.set("x-request-id", "req_fake_" + n);
     }
     int status = response.status();
-    boolean noBody = body.length == 0 || status == 204 || status == 304 || status < 200;
     if (response.isEventStream()) {
+      // Rendered first, so that a failure is still answered with a 500.
+      List<byte[]> events = response.renderEvents(request, n);
       headers.set("Cache-Control", "no-cache");
       exchange.sendResponseHeaders(status, 0);
-      writeEvents(exchange.getResponseBody(), body);
-    } else if (noBody || exchange.getRequestMethod().equals("HEAD")) {
+      writeEvents(exchange.getResponseBody(), events, response);
+      return;
+    }
+    byte[] body = response.render(request, n).getBytes(StandardCharsets.UTF_8);
+    boolean noBody = body.length == 0 || status == 204 || status == 304 || status < 200;
+    if (noBody || exchange.getRequestMethod().equals("HEAD")) {
       exchange.sendResponseHeaders(status, -1);
     } else {
       exchange.sendResponseHeaders(status, body.length);
@@ -426,21 +442,36 @@ public final class FakeOpenAiServer implements AutoCloseable {
     }
   }
 
-  /** Flushes each event on its own, so that a client sees a stream, not one late chunk. */
-  private static void writeEvents(OutputStream out, byte[] events) throws IOException {
-    try (out) {
-      int start = 0;
-      for (int i = 0; i + 1 < events.length; i++) {
-        if (events[i] == '\n' && events[i + 1] == '\n') {
-          out.write(events, start, i + 2 - start);
-          out.flush();
-          start = i + 2;
-        }
+  /**
+   * Sends each event as its own flushed chunk, so that a client sees a stream, not one late chunk,
+   * and applies the response's delays, hold, stall and cut between events.
+   */
+  private void writeEvents(OutputStream out, List<byte[]> events, FakeResponse response)
+      throws IOException, InterruptedException {
+    long eventDelay = response.eventDelay().toMillis();
+    for (int i = 0; i <= events.size(); i++) {
+      CountDownLatch release = response.release();
+      if (i == response.holdAfter() && release != null) {
+        release.await();
       }
-      if (start < events.length) {
-        out.write(events, start, events.length - start);
+      if (i == response.stallAfter()) {
+        // Keep the connection open; close() ends this, and closes the connection.
+        closing.await();
+        throw new ConnectionCut();
       }
+      if (i == response.cutAfter()) {
+        throw new ConnectionCut();
+      }
+      if (i == events.size()) {
+        break;
+      }
+      if (i > 0 && eventDelay > 0) {
+        Thread.sleep(eventDelay);
+      }
+      out.write(events.get(i));
+      out.flush();
     }
+    out.close();
   }
 
   private static void sendInternalError(HttpExchange exchange, RuntimeException e) {
@@ -458,6 +489,15 @@ public final class FakeOpenAiServer implements AutoCloseable {
     }
   }
 
+  /** Ends a stream without its last chunk; the JDK server then closes the connection. */
+  private static final class ConnectionCut extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ConnectionCut() {
+      super("Connection cut by the script");
+    }
+  }
+
   private static InetAddress loopback() {
     try {
       return InetAddress.getByAddress("127.0.0.1", LOOPBACK);
@@ -470,6 +510,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
   public static final class Builder {
     private int port;
     private @Nullable String apiKey;
+    private int streamChunkLength;
 
     private Builder() {}
 
@@ -504,13 +545,28 @@ public final class FakeOpenAiServer implements AutoCloseable {
     }
 
     /**
+     * Cuts the content of unscripted streamed answers into pieces of this many characters (a
+     * surrogate pair is never split) instead of one piece per word.
+     *
+     * @param chunkLength the characters per content chunk, at least one
+     * @return this builder
+     */
+    public Builder streamChunkLength(int chunkLength) {
+      if (chunkLength < 1) {
+        throw new IllegalArgumentException("chunkLength must be at least 1: " + chunkLength);
+      }
+      this.streamChunkLength = chunkLength;
+      return this;
+    }
+
+    /**
      * Starts the server.
      *
      * @return the running server
      * @throws UncheckedIOException if the port is taken
      */
     public FakeOpenAiServer start() {
-      return new FakeOpenAiServer(port, apiKey);
+      return new FakeOpenAiServer(port, apiKey, streamChunkLength);
     }
   }
 }

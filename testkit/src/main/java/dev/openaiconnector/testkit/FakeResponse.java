@@ -1,20 +1,31 @@
 package dev.openaiconnector.testkit;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A scripted answer for {@link FakeOpenAiServer#enqueue(FakeResponse)}: status, headers, body and
- * an optional delay. Immutable; each {@code header}/{@code delay} call returns a copy.
+ * an optional delay. Immutable; each {@code header}, {@code delay} and stream-fault call returns a
+ * copy.
  *
  * <pre>{@code
  * server.enqueue(FakeResponse.error(429, "requests", "rate_limit_exceeded", "Slow down")
  *     .header("retry-after", "2"));
  * }</pre>
+ *
+ * <p>Event streams ({@link #eventStream(List)}, {@link #streamedChatCompletion}, {@link
+ * #rawEventStream}) are sent with {@code Transfer-Encoding: chunked}, each event written and
+ * flushed as its own chunk, so a client sees them one by one. Their faults count events as sent,
+ * {@code [DONE]} included, and apply before the next event in this order: {@link #holdAfter},
+ * {@link #stallAfter}, {@link #cutAfter}; {@link #eventDelay} comes last, before each event but
+ * the first. A count at or past the number of events applies after the last one, before the body
+ * ends. Closing the server ends every wait and drops the connection.
  */
 public final class FakeResponse {
   static final String JSON = "application/json";
@@ -25,36 +36,133 @@ public final class FakeResponse {
     String render(RecordedRequest request, int sequence);
   }
 
-  private final int status;
-  private final @Nullable String contentType;
-  private final Body body;
-  private final List<Map.Entry<String, String>> headers;
-  private final Duration delay;
-  private final boolean eventStream;
+  /** How the body is sent. */
+  enum Kind {
+    /** In one piece with a {@code Content-Length}. */
+    PLAIN,
+    /** {@code data:} events, chunked and flushed event by event, then {@code data: [DONE]}. */
+    DATA_EVENTS,
+    /** An event-stream body sent as is, chunked and flushed at each blank line. */
+    RAW_EVENTS
+  }
 
-  private FakeResponse(
-      int status,
-      @Nullable String contentType,
-      Body body,
-      List<Map.Entry<String, String>> headers,
-      Duration delay,
-      boolean eventStream) {
+  private static final String EVENT_STREAM = "text/event-stream";
+  private static final String DONE = "data: [DONE]\n\n";
+  private static final int NONE = -1;
+
+  // Not final so that the withers can copy; never changed once a response is handed out.
+  private int status;
+  private @Nullable String contentType;
+  private Body body;
+  private List<Map.Entry<String, String>> headers;
+  private Duration delay = Duration.ZERO;
+  private Kind kind;
+  private boolean done = true;
+  private Duration eventDelay = Duration.ZERO;
+  private int holdAfter = NONE;
+  private @Nullable CountDownLatch release;
+  private int stallAfter = NONE;
+  private int cutAfter = NONE;
+
+  private FakeResponse(int status, @Nullable String contentType, Body body, Kind kind) {
     this.status = status;
     this.contentType = contentType;
     this.body = body;
-    this.headers = List.copyOf(headers);
-    this.delay = delay;
-    this.eventStream = eventStream;
+    this.headers = List.of();
+    this.kind = kind;
+  }
+
+  private FakeResponse copy() {
+    FakeResponse copy = new FakeResponse(status, contentType, body, kind);
+    copy.headers = headers;
+    copy.delay = delay;
+    copy.done = done;
+    copy.eventDelay = eventDelay;
+    copy.holdAfter = holdAfter;
+    copy.release = release;
+    copy.stallAfter = stallAfter;
+    copy.cutAfter = cutAfter;
+    return copy;
   }
 
   static FakeResponse of(int status, @Nullable String contentType, Body body) {
-    return new FakeResponse(
-        checkStatus(status), contentType, body, List.of(), Duration.ZERO, false);
+    return new FakeResponse(checkStatus(status), contentType, body, Kind.PLAIN);
   }
 
-  /** A server-sent event stream, sent chunked and flushed event by event as OpenAI does. */
+  /**
+   * A server-sent event stream whose body ends with its own {@code [DONE]}, sent chunked and
+   * flushed event by event as OpenAI does.
+   */
   static FakeResponse eventStream(Body body) {
-    return new FakeResponse(200, "text/event-stream", body, List.of(), Duration.ZERO, true);
+    return new FakeResponse(200, EVENT_STREAM, body, Kind.RAW_EVENTS);
+  }
+
+  /**
+   * A {@code 200} {@code text/event-stream} of the given {@code data:} payloads: each is sent as
+   * {@code data: <payload>\n\n}, chunked and flushed on its own, then {@code data: [DONE]\n\n}
+   * (see {@link #withoutDone()}). A payload with line breaks is sent as one event of several
+   * {@code data:} lines, which a client joins back with {@code \n}.
+   *
+   * <pre>{@code
+   * server.enqueue(FakeResponse.eventStream(List.of("{\"a\":1}", "{\"b\":2}")).cutAfter(1));
+   * }</pre>
+   *
+   * @param dataPayloads the payloads, in order, such as chunk JSON; sent as is, not checked
+   * @return the response
+   */
+  public static FakeResponse eventStream(List<String> dataPayloads) {
+    Objects.requireNonNull(dataPayloads, "dataPayloads");
+    StringBuilder events = new StringBuilder();
+    for (String payload : List.copyOf(dataPayloads)) {
+      for (String line : payload.split("\r\n|\r|\n", -1)) {
+        events.append("data: ").append(line).append('\n');
+      }
+      events.append('\n');
+    }
+    String text = events.toString();
+    return new FakeResponse(200, EVENT_STREAM, (request, sequence) -> text, Kind.DATA_EVENTS);
+  }
+
+  /**
+   * A {@code 200} streamed chat completion whose every chunk is a valid {@code
+   * CreateChatCompletionStreamResponse}: a chunk with role {@code assistant} and empty content,
+   * {@code content} in pieces of {@code chunkLength} characters (a surrogate pair is never split),
+   * a chunk with finish reason {@code stop}, a usage chunk ({@code "choices":[]}, about four
+   * characters a token), then {@code data: [DONE]} (see {@link #withoutDone()}). Model {@code
+   * gpt-4o-mini}, id {@code chatcmpl-fake-stream}; every chunk but the last has {@code
+   * "usage":null}, as with {@code stream_options.include_usage}.
+   *
+   * @param content the assistant's text; empty sends no content chunk
+   * @param chunkLength the characters per content chunk, at least one
+   * @return the response
+   */
+  public static FakeResponse streamedChatCompletion(String content, int chunkLength) {
+    Objects.requireNonNull(content, "content");
+    if (chunkLength < 1) {
+      throw new IllegalArgumentException("chunkLength must be at least 1: " + chunkLength);
+    }
+    return new FakeResponse(
+        200,
+        EVENT_STREAM,
+        (request, sequence) ->
+            OpenAiRoutes.scriptedStream(content, chunkLength, request, sequence),
+        Kind.DATA_EVENTS);
+  }
+
+  /**
+   * A {@code 200} {@code text/event-stream} with exactly this body, for what a well-behaved
+   * stream does not send: comments ({@code : keep-alive}), CRLF line ends, malformed chunks, {@code
+   * event: error} events, multi-line {@code data:} fields. It is cut after each blank line
+   * ({@code \n\n} or {@code \r\n\r\n}, or the mixed {@code \r\n\n} and {@code \n\r\n}), and
+   * each piece is sent as an HTTP chunk and flushed on its own; a rest without a blank line is the
+   * last piece. Nothing is added: no {@code [DONE]} unless the body has it.
+   *
+   * @param body the exact stream text
+   * @return the response
+   */
+  public static FakeResponse rawEventStream(String body) {
+    Objects.requireNonNull(body, "body");
+    return new FakeResponse(200, EVENT_STREAM, (request, sequence) -> body, Kind.RAW_EVENTS);
   }
 
   /**
@@ -153,7 +261,9 @@ public final class FakeResponse {
     }
     List<Map.Entry<String, String>> more = new ArrayList<>(headers);
     more.add(Map.entry(name, value));
-    return new FakeResponse(status, contentType, body, more, delay, eventStream);
+    FakeResponse copy = copy();
+    copy.headers = List.copyOf(more);
+    return copy;
   }
 
   /**
@@ -168,7 +278,125 @@ public final class FakeResponse {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative: " + delay);
     }
-    return new FakeResponse(status, contentType, body, headers, delay, eventStream);
+    FakeResponse copy = copy();
+    copy.delay = delay;
+    return copy;
+  }
+
+  /**
+   * Returns a copy of this event stream that waits before each event but the first, the {@code
+   * [DONE]} event included. Closing the server ends the wait.
+   *
+   * @param delay the wait between events; zero for none
+   * @return the copy
+   * @throws IllegalStateException if this is not an event stream
+   */
+  public FakeResponse eventDelay(Duration delay) {
+    Objects.requireNonNull(delay, "delay");
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay must not be negative: " + delay);
+    }
+    FakeResponse copy = streamCopy("eventDelay");
+    copy.eventDelay = delay;
+    return copy;
+  }
+
+  /**
+   * Returns a copy of this event stream that sends its first {@code events} events, then waits
+   * until {@code release} is counted down before it sends the rest; closing the server ends the
+   * wait and drops the connection. With {@code holdAfter(1, release)} a client can read the first
+   * event while the rest is held back.
+   *
+   * @param events how many events to send first ({@code [DONE]} counts as one); {@code 0} holds
+   *     back the whole body but not the headers
+   * @param release the latch the test counts down to send the rest
+   * @return the copy
+   * @throws IllegalStateException if this is not an event stream
+   */
+  public FakeResponse holdAfter(int events, CountDownLatch release) {
+    Objects.requireNonNull(release, "release");
+    FakeResponse copy = streamCopy("holdAfter");
+    copy.holdAfter = checkEvents(events);
+    copy.release = release;
+    return copy;
+  }
+
+  /**
+   * Returns a copy of this event stream that sends its first {@code events} events, then sends
+   * nothing more and keeps the connection open until the server is closed, to provoke a client's
+   * idle or read timeout. The chunked body is never terminated.
+   *
+   * @param events how many events to send ({@code [DONE]} counts as one)
+   * @return the copy
+   * @throws IllegalStateException if this is not an event stream
+   */
+  public FakeResponse stallAfter(int events) {
+    FakeResponse copy = streamCopy("stallAfter");
+    copy.stallAfter = checkEvents(events);
+    return copy;
+  }
+
+  /**
+   * Returns a copy of this event stream that sends its first {@code events} events, then closes
+   * the connection abruptly, without the terminating empty chunk, as when a connection is lost
+   * mid-stream. A JDK {@code HttpClient} then fails the body with {@code IOException: closed}.
+   *
+   * <p>That client fails the body as soon as it notices the cut, dropping events it received but
+   * has not handed to the reader yet. To assert that a client saw the first {@code n} events
+   * before the failure, hold at the same count; the hold comes first:
+   *
+   * <pre>{@code
+   * CountDownLatch seen = new CountDownLatch(1);
+   * server.enqueue(FakeResponse.streamedChatCompletion("Hello", 1).holdAfter(3, seen).cutAfter(3));
+   * // count seen down once the client has read three events; then the connection drops
+   * }</pre>
+   *
+   * @param events how many events to send ({@code [DONE]} counts as one)
+   * @return the copy
+   * @throws IllegalStateException if this is not an event stream
+   */
+  public FakeResponse cutAfter(int events) {
+    FakeResponse copy = streamCopy("cutAfter");
+    copy.cutAfter = checkEvents(events);
+    return copy;
+  }
+
+  /**
+   * Returns a copy of this {@link #eventStream(List)} or {@link #streamedChatCompletion} that ends
+   * without {@code data: [DONE]}; the body still ends properly.
+   *
+   * @return the copy
+   * @throws IllegalStateException for any other response, such as a {@link #rawEventStream}
+   */
+  public FakeResponse withoutDone() {
+    if (kind != Kind.DATA_EVENTS) {
+      throw new IllegalStateException(
+          "withoutDone() applies to eventStream(...) and streamedChatCompletion(...) only"
+              + (kind == Kind.RAW_EVENTS
+                  ? "; a rawEventStream(...) adds no [DONE]: leave it out of the body"
+                  : ", not to " + this));
+    }
+    FakeResponse copy = copy();
+    copy.done = false;
+    return copy;
+  }
+
+  private FakeResponse streamCopy(String method) {
+    if (kind == Kind.PLAIN) {
+      throw new IllegalStateException(
+          method
+              + "(...) applies to event streams only (eventStream, streamedChatCompletion,"
+              + " rawEventStream), not to "
+              + this);
+    }
+    return copy();
+  }
+
+  private static int checkEvents(int events) {
+    if (events < 0) {
+      throw new IllegalArgumentException("events must not be negative: " + events);
+    }
+    return events;
   }
 
   /**
@@ -189,7 +417,30 @@ public final class FakeResponse {
   }
 
   boolean isEventStream() {
-    return eventStream;
+    return kind != Kind.PLAIN;
+  }
+
+  Duration eventDelay() {
+    return eventDelay;
+  }
+
+  /** The number of events to send before waiting for {@link #release()}; -1 for none. */
+  int holdAfter() {
+    return holdAfter;
+  }
+
+  @Nullable CountDownLatch release() {
+    return release;
+  }
+
+  /** The number of events to send before stalling; -1 for none. */
+  int stallAfter() {
+    return stallAfter;
+  }
+
+  /** The number of events to send before dropping the connection; -1 for none. */
+  int cutAfter() {
+    return cutAfter;
   }
 
   Duration delayBeforeHeaders() {
@@ -197,7 +448,38 @@ public final class FakeResponse {
   }
 
   String render(RecordedRequest request, int sequence) {
-    return body.render(request, sequence);
+    String text = body.render(request, sequence);
+    return kind == Kind.DATA_EVENTS && done ? text + DONE : text;
+  }
+
+  /** The rendered event stream cut after each blank line, each piece to be flushed on its own. */
+  List<byte[]> renderEvents(RecordedRequest request, int sequence) {
+    return splitEvents(render(request, sequence));
+  }
+
+  static List<byte[]> splitEvents(String text) {
+    List<byte[]> events = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) != '\n') {
+        continue;
+      }
+      int end;
+      if (text.startsWith("\n", i + 1)) {
+        end = i + 2;
+      } else if (text.startsWith("\r\n", i + 1)) {
+        end = i + 3;
+      } else {
+        continue;
+      }
+      events.add(text.substring(start, end).getBytes(StandardCharsets.UTF_8));
+      start = end;
+      i = end - 1;
+    }
+    if (start < text.length()) {
+      events.add(text.substring(start).getBytes(StandardCharsets.UTF_8));
+    }
+    return events;
   }
 
   private static int checkStatus(int status) {

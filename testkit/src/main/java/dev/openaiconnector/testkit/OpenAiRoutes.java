@@ -72,7 +72,8 @@ final class OpenAiRoutes {
 
   private OpenAiRoutes() {}
 
-  static FakeResponse answer(RecordedRequest request, int sequence, @Nullable String apiKey) {
+  static FakeResponse answer(
+      RecordedRequest request, int sequence, @Nullable String apiKey, int streamChunkLength) {
     String path = request.path();
     int query = path.indexOf('?');
     if (query >= 0) {
@@ -84,7 +85,9 @@ final class OpenAiRoutes {
         return methodNotAllowed(method, path, "POST");
       }
       FakeResponse unauthorized = checkKey(request, apiKey);
-      return unauthorized != null ? unauthorized : chatCompletion(request, sequence);
+      return unauthorized != null
+          ? unauthorized
+          : chatCompletion(request, sequence, streamChunkLength);
     }
     if (path.equals(MODELS)) {
       if (!method.equals("GET")) {
@@ -119,7 +122,49 @@ final class OpenAiRoutes {
     return Json.write(completion(sequence, modelId, List.of(content), "stop", promptTokens));
   }
 
-  private static FakeResponse chatCompletion(RecordedRequest request, int sequence) {
+  /** The id of every chunk of {@link FakeResponse#streamedChatCompletion}. */
+  static final String SCRIPTED_STREAM_ID = "chatcmpl-fake-stream";
+
+  /**
+   * Renders the events of {@link FakeResponse#streamedChatCompletion}, without {@code [DONE]}:
+   * role chunk, content in pieces of {@code chunkLength}, finish chunk, usage chunk.
+   */
+  static String scriptedStream(
+      String content, int chunkLength, RecordedRequest request, int sequence) {
+    int promptTokens = 0;
+    try {
+      Object body = Json.parse(request.body());
+      if (body instanceof Map) {
+        promptTokens = promptTokens(((Map<?, ?>) body).get("messages"));
+      }
+    } catch (IllegalArgumentException notJson) {
+      // A scripted answer answers anything; it just cannot count the prompt.
+    }
+    StringBuilder events = new StringBuilder();
+    Map<String, @Nullable Object> role =
+        Json.object("role", "assistant", "content", "", "refusal", null);
+    event(events, scriptedChunk(sequence, role, null));
+    for (String piece : pieces(content, chunkLength)) {
+      event(events, scriptedChunk(sequence, Json.object("content", piece), null));
+    }
+    event(events, scriptedChunk(sequence, Json.object(), "stop"));
+    Map<String, @Nullable Object> last = scriptedChunk(sequence, Json.object(), null);
+    last.put("choices", List.of());
+    last.put("usage", usage(promptTokens, tokens(content.length())));
+    event(events, last);
+    return events.toString();
+  }
+
+  private static Map<String, @Nullable Object> scriptedChunk(
+      int sequence, Map<String, @Nullable Object> delta, @Nullable String finishReason) {
+    Map<String, @Nullable Object> chunk =
+        chunk(sequence, DEFAULT_MODEL, 0, delta, finishReason, true);
+    chunk.put("id", SCRIPTED_STREAM_ID);
+    return chunk;
+  }
+
+  private static FakeResponse chatCompletion(
+      RecordedRequest request, int sequence, int streamChunkLength) {
     Map<?, ?> body;
     try {
       Object parsed = Json.parse(request.body());
@@ -191,7 +236,14 @@ final class OpenAiRoutes {
     }
     if (streamed) {
       String events =
-          stream(sequence, model, contents, finishReason, promptTokens, includeUsage(body));
+          stream(
+              sequence,
+              model,
+              contents,
+              finishReason,
+              promptTokens,
+              includeUsage(body),
+              streamChunkLength);
       return FakeResponse.eventStream((r, s) -> events);
     }
     String json = Json.write(completion(sequence, model, contents, finishReason, promptTokens));
@@ -685,8 +737,9 @@ final class OpenAiRoutes {
   }
 
   /**
-   * Renders a streamed answer: per choice a role chunk, one chunk per word, a finish chunk; then
-   * the usage chunk if asked for, then {@code [DONE]}.
+   * Renders a streamed answer: per choice a role chunk, one chunk per word (or per {@code
+   * chunkLength} characters when positive), a finish chunk; then the usage chunk if asked for,
+   * then {@code [DONE]}.
    */
   private static String stream(
       int sequence,
@@ -694,7 +747,8 @@ final class OpenAiRoutes {
       List<String> contents,
       String finishReason,
       int promptTokens,
-      boolean includeUsage) {
+      boolean includeUsage,
+      int chunkLength) {
     StringBuilder events = new StringBuilder();
     int completionTokens = 0;
     for (int i = 0; i < contents.size(); i++) {
@@ -709,10 +763,12 @@ final class OpenAiRoutes {
               Json.object("role", "assistant", "content", "", "refusal", null),
               null,
               includeUsage));
-      for (String word : content.split("(?=\\s)")) {
-        if (!word.isEmpty()) {
+      List<String> pieces =
+          chunkLength > 0 ? pieces(content, chunkLength) : List.of(content.split("(?=\\s)"));
+      for (String piece : pieces) {
+        if (!piece.isEmpty()) {
           event(
-              events, chunk(sequence, model, i, Json.object("content", word), null, includeUsage));
+              events, chunk(sequence, model, i, Json.object("content", piece), null, includeUsage));
         }
       }
       event(events, chunk(sequence, model, i, Json.object(), finishReason, includeUsage));
@@ -773,10 +829,15 @@ final class OpenAiRoutes {
   }
 
   private static List<String> pieces(String text) {
+    return pieces(text, ARGUMENTS_PIECE);
+  }
+
+  /** Cuts {@code text} in pieces of {@code length} characters, never inside a surrogate pair. */
+  static List<String> pieces(String text, int length) {
     List<String> pieces = new ArrayList<>();
     int start = 0;
     while (start < text.length()) {
-      int end = Math.min(start + ARGUMENTS_PIECE, text.length());
+      int end = Math.min(start + length, text.length());
       if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
         end++;
       }

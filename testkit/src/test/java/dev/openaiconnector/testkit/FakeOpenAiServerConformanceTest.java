@@ -132,6 +132,29 @@ class FakeOpenAiServerConformanceTest {
     }
   }
 
+  @ParameterizedTest(name = "chunkLength={0}")
+  @MethodSource("chunkLengths")
+  void everyScriptedStreamedChunkIsAValidChunk(int chunkLength) {
+    server.enqueue(FakeResponse.streamedChatCompletion("Scripted \"stream\"\nwith lines", chunkLength));
+    server.enqueue(FakeResponse.streamedChatCompletion("", chunkLength).withoutDone());
+
+    List<String> events = TestClient.events(client.chat(chatRequest("m", "x")).body());
+    List<String> empty = TestClient.events(client.send("GET", "/", "", null).body());
+
+    assertThat(events).last().isEqualTo("[DONE]");
+    for (String chunk : events.subList(0, events.size() - 1)) {
+      spec.assertValid("CreateChatCompletionStreamResponse", chunk);
+    }
+    assertThat(empty).hasSize(3);
+    for (String chunk : empty) {
+      spec.assertValid("CreateChatCompletionStreamResponse", chunk);
+    }
+  }
+
+  static Stream<Integer> chunkLengths() {
+    return Stream.of(1, 7, 1000);
+  }
+
   static Stream<Boolean> streamOptions() {
     return Stream.of(true, false);
   }

@@ -1,8 +1,10 @@
 package dev.openaiconnector.core.internal;
 
+import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatResponse;
 import dev.openaiconnector.api.ChatSession;
+import dev.openaiconnector.api.ChatStream;
 import dev.openaiconnector.api.Connector;
 import dev.openaiconnector.api.ConnectorException;
 import dev.openaiconnector.api.ErrorDetails;
@@ -11,6 +13,7 @@ import dev.openaiconnector.api.ResponseFormat;
 import dev.openaiconnector.api.SessionSpec;
 import dev.openaiconnector.api.SessionStore;
 import dev.openaiconnector.api.StructuredResponse;
+import dev.openaiconnector.api.TokenUsage;
 import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.api.UnsupportedCapabilityException;
 import dev.openaiconnector.api.UsageEvent;
@@ -18,11 +21,14 @@ import dev.openaiconnector.api.UsageListener;
 import dev.openaiconnector.api.UsageTracker;
 import dev.openaiconnector.core.ToolLoopOptions;
 import dev.openaiconnector.spi.Capability;
+import dev.openaiconnector.spi.ChatStreamPort;
 import dev.openaiconnector.spi.Provider;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -33,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * A {@link Connector} over one {@link Provider}: checks each request against the provider's
  * capabilities, calls the provider's port, and counts the usage of every call. A request with
  * tools goes through the {@link ToolLoop}, which makes one such call per round. Thread-safe.
+ *
+ * <p>Streams ({@link #stream}) are {@link AssemblingChatStream}s, each underlying stream counted
+ * as {@link Operation#CHAT_STREAM}; {@link #streamPublisher} serves each subscription from a
+ * daemon thread of its own ({@link ChatStreamPublisher}). Closing the connector closes the streams
+ * still open and ends the subscriptions still active, before it closes the provider.
  */
 public final class ProviderConnector implements Connector {
   private static final Logger log = LoggerFactory.getLogger(ProviderConnector.class);
@@ -45,6 +56,9 @@ public final class ProviderConnector implements Connector {
   private final UsageAccumulator usage = new UsageAccumulator();
   private final ToolLoop toolLoop;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Set<AutoCloseable> openStreams = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean warnedNoStreamUsage = new AtomicBoolean();
+  private final AtomicBoolean warnedNoFinishReason = new AtomicBoolean();
 
   /**
    * Creates a connector that owns the provider and closes it when closed.
@@ -140,8 +154,49 @@ public final class ProviderConnector implements Connector {
           elapsedMillis(started),
           requestId);
     }
-    recordUsage(request.model(), response, sessionId, requestId);
+    recordUsage(request.model(), Operation.CHAT, response.usage(), sessionId, requestId);
     return response;
+  }
+
+  @Override
+  public ChatStream stream(ChatRequest request) {
+    return streamForSession(request, null, StreamCompletion.NONE);
+  }
+
+  @Override
+  public Flow.Publisher<ChatDelta> streamPublisher(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    ensureOpen();
+    return new ChatStreamPublisher(this, request);
+  }
+
+  /**
+   * Streams a chat request, on behalf of a session or not; with tools, the stream spans the tool
+   * loop.
+   *
+   * @param request the request
+   * @param sessionId the session the calls belong to, reported to usage listeners; or null
+   * @param completion learns of the stream's answer and end; its {@link StreamCompletion#ended()}
+   *     is called exactly once, also when this method throws
+   * @return the open stream
+   * @throws UnsupportedCapabilityException before any call, if the provider cannot stream or lacks
+   *     what the request needs
+   */
+  ChatStream streamForSession(
+      ChatRequest request, @Nullable String sessionId, StreamCompletion completion) {
+    StreamCompletion once = StreamCompletion.once(completion);
+    try {
+      Objects.requireNonNull(request, "request");
+      ensureOpen();
+      checkCapabilities(request);
+      ChatStreamPort port = streamPort();
+      ToolLoop.Conversation conversation =
+          request.tools().isEmpty() ? null : toolLoop.start(request);
+      return AssemblingChatStream.open(this, port, request, conversation, sessionId, once);
+    } catch (RuntimeException | Error e) {
+      once.ended();
+      throw e;
+    }
   }
 
   @Override
@@ -165,6 +220,7 @@ public final class ProviderConnector implements Connector {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       try {
+        closeOpenStreams();
         toolLoop.close();
       } finally {
         provider.close();
@@ -175,6 +231,94 @@ public final class ProviderConnector implements Connector {
   @Override
   public String toString() {
     return "Connector[provider=" + providerId + (closed.get() ? ", closed" : "") + "]";
+  }
+
+  /**
+   * Registers a stream or a subscription to be closed when the connector closes.
+   *
+   * @param stream the stream
+   * @throws IllegalStateException if the connector is closed
+   */
+  void register(AutoCloseable stream) {
+    openStreams.add(stream);
+    // Checked after adding: a close() that began before the add has set the flag; one that
+    // begins after it sees the stream.
+    if (closed.get()) {
+      openStreams.remove(stream);
+      throw new IllegalStateException("connector is closed");
+    }
+  }
+
+  /**
+   * Forgets a stream or subscription that ended.
+   *
+   * @param stream the stream
+   */
+  void deregister(AutoCloseable stream) {
+    openStreams.remove(stream);
+  }
+
+  /**
+   * Warns, once per connector, that a provider ended a stream without usage.
+   *
+   * @param model the model the request named
+   */
+  void warnStreamWithoutUsage(String model) {
+    if (warnedNoStreamUsage.compareAndSet(false, true)) {
+      log.warn(
+          "Provider '{}' ended a stream (model {}) without usage, so its tokens count as zero."
+              + " A provider must ask for the usage of streams (stream_options.include_usage);"
+              + " report it to its author. Logged once per connector",
+          providerId,
+          model);
+    }
+  }
+
+  /**
+   * Warns, once per connector, that a provider ended a stream without a choice's finish reason.
+   *
+   * @param model the model the request named
+   */
+  void warnStreamWithoutFinishReason(String model) {
+    if (warnedNoFinishReason.compareAndSet(false, true)) {
+      log.warn(
+          "Provider '{}' ended a stream (model {}) without a finish reason for some choice, which"
+              + " then reads \"{}\"; report it to its author. Logged once per connector",
+          providerId,
+          model,
+          ChatDeltaAssembler.MISSING_FINISH_REASON.value());
+    }
+  }
+
+  private void closeOpenStreams() {
+    for (AutoCloseable stream : openStreams) {
+      try {
+        stream.close();
+      } catch (Exception e) {
+        log.warn("Closing a stream failed with {}", e.getClass().getName());
+      }
+    }
+    openStreams.clear();
+  }
+
+  private ChatStreamPort streamPort() {
+    if (!capabilities.contains(Capability.CHAT_STREAMING)) {
+      throw new UnsupportedCapabilityException(
+          providerId,
+          "CHAT_STREAMING",
+          "use chat(...) for the whole answer at once, or a provider that declares"
+              + " Capability.CHAT_STREAMING");
+    }
+    return provider
+        .chatStream()
+        .orElseThrow(
+            () ->
+                new UnsupportedCapabilityException(
+                    providerId,
+                    "CHAT_STREAMING",
+                    "the provider declares Capability.CHAT_STREAMING but its chatStream() is"
+                        + " empty; report it to the provider's author, and use chat(...)"
+                        + " meanwhile"));
   }
 
   private void ensureOpen() {
@@ -223,14 +367,26 @@ public final class ProviderConnector implements Connector {
     }
   }
 
-  private void recordUsage(
-      String model, ChatResponse response, @Nullable String sessionId, @Nullable String requestId) {
-    usage.record(providerId, model, Operation.CHAT, response.usage());
+  /**
+   * Counts one successful model call and tells the listeners.
+   *
+   * @param model the model the request named
+   * @param operation the kind of call
+   * @param tokens the call's usage
+   * @param sessionId the session the call belongs to, or null
+   * @param requestId the provider's request id, or null
+   */
+  void recordUsage(
+      String model,
+      Operation operation,
+      TokenUsage tokens,
+      @Nullable String sessionId,
+      @Nullable String requestId) {
+    usage.record(providerId, model, operation, tokens);
     if (usageListeners.isEmpty()) {
       return;
     }
-    UsageEvent event =
-        new UsageEvent(providerId, model, Operation.CHAT, response.usage(), sessionId, requestId);
+    UsageEvent event = new UsageEvent(providerId, model, operation, tokens, sessionId, requestId);
     for (UsageListener listener : usageListeners) {
       try {
         listener.onUsage(event);
@@ -240,7 +396,7 @@ public final class ProviderConnector implements Connector {
             "Usage listener {} failed with {}; the {} call it observed succeeded",
             listener.getClass().getName(),
             e.getClass().getName(),
-            Operation.CHAT);
+            operation);
       }
     }
   }

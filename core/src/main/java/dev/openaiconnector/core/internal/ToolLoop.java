@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -47,8 +48,13 @@ import org.slf4j.LoggerFactory;
  * there are several), sends the results back and asks again, within the limits of the {@link
  * ToolLoopOptions}. The behaviour the application sees is documented on {@link ToolLoopOptions}.
  *
- * <p>Thread-safe: one loop serves every request of a connector; the state of a request lives on the
- * stack of the thread that runs it.
+ * <p>One implementation serves both ways of asking the model: {@link #run} makes the model calls
+ * itself (plain chat), while a stream makes each call, reads its deltas, and hands the assembled
+ * answer to the same {@link Conversation}, so limits, hooks, failure handling and the relaxing of a
+ * forced tool choice are the same for both.
+ *
+ * <p>Thread-safe: one loop serves every request of a connector; the state of a request lives in its
+ * {@link Conversation}, used by one thread at a time.
  */
 final class ToolLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ToolLoop.class);
@@ -114,27 +120,87 @@ final class ToolLoop implements AutoCloseable {
    * @throws CancellationException if the calling thread was interrupted while calls ran
    */
   ChatResponse run(ChatRequest request, Function<ChatRequest, ChatResponse> model) {
-    Map<String, Tool> tools = new LinkedHashMap<>();
-    for (Tool tool : request.tools()) {
-      tools.put(tool.name(), tool);
-    }
-    boolean oneAtATime = Boolean.FALSE.equals(request.parallelToolCalls());
-    List<ChatMessage> conversation = new ArrayList<>(request.messages());
-    List<ToolRound> rounds = new ArrayList<>();
-    Map<String, Integer> callsPerTool = new HashMap<>();
-    TokenUsage total = TokenUsage.ZERO;
-    ChatRequest next = request;
+    Conversation conversation = start(request);
     while (true) {
-      ChatResponse response = model.apply(next);
+      Optional<ChatResponse> answer = conversation.advance(model.apply(conversation.request()));
+      if (answer.isPresent()) {
+        return answer.get();
+      }
+    }
+  }
+
+  /**
+   * Starts the loop for a request with tools, for a caller that makes the model calls itself (a
+   * stream reads each call's deltas before the loop can go on): ask the model with {@link
+   * Conversation#request()}, hand its answer to {@link Conversation#advance}, and repeat until that
+   * returns the final answer.
+   *
+   * @param request the request, already validated and checked against the provider's capabilities
+   * @return the conversation, at its first model call
+   */
+  Conversation start(ChatRequest request) {
+    return new Conversation(Objects.requireNonNull(request, "request"));
+  }
+
+  /**
+   * The state of one request's loop: the conversation so far, its rounds, the calls per tool and
+   * the summed usage. Not thread-safe: used by one thread at a time, the one that makes the model
+   * calls; the hooks run on that thread.
+   */
+  final class Conversation {
+    private final ChatRequest original;
+    private final Map<String, Tool> tools = new LinkedHashMap<>();
+    private final boolean oneAtATime;
+    private final List<ChatMessage> messages;
+    private final List<ToolRound> rounds = new ArrayList<>();
+    private final Map<String, Integer> callsPerTool = new HashMap<>();
+    private TokenUsage total = TokenUsage.ZERO;
+    private ChatRequest next;
+
+    private Conversation(ChatRequest request) {
+      this.original = request;
+      for (Tool tool : request.tools()) {
+        tools.put(tool.name(), tool);
+      }
+      this.oneAtATime = Boolean.FALSE.equals(request.parallelToolCalls());
+      this.messages = new ArrayList<>(request.messages());
+      this.next = request;
+    }
+
+    /**
+     * Returns the request of the next model call: the original request first, then the extended
+     * conversation.
+     *
+     * @return the request to send
+     */
+    ChatRequest request() {
+      return next;
+    }
+
+    /**
+     * Takes the answer of the model call made with {@link #request()}. Without tool calls, it is
+     * the final answer. Otherwise the round's calls run (limits, hooks, failure mode), the
+     * conversation is extended by the answer and the results, and {@link #request()} becomes the
+     * next model call.
+     *
+     * @param response the model's answer, its usage already counted by the caller
+     * @return the final answer, carrying the rounds and the summed usage; empty when the model must
+     *     be asked again
+     * @throws ToolLoopLimitException past a limit
+     * @throws ToolCallException for a failed call in {@link ToolFailureMode#THROW}
+     * @throws CancellationException if the calling thread was interrupted while calls ran
+     */
+    Optional<ChatResponse> advance(ChatResponse response) {
       total = total.plus(response.usage());
       AssistantMessage answer = response.message();
       if (!answer.hasToolCalls()) {
-        return rounds.isEmpty()
-            ? response
-            : response.toBuilder().usage(total).toolRounds(rounds).build();
+        return Optional.of(
+            rounds.isEmpty()
+                ? response
+                : response.toBuilder().usage(total).toolRounds(rounds).build());
       }
-      checkLimits(answer, rounds, callsPerTool, conversation);
-      conversation.add(answer);
+      checkLimits(answer, rounds, callsPerTool, messages);
+      messages.add(answer);
 
       List<CallOutcome> outcomes = runRound(answer.toolCalls(), tools, oneAtATime);
       for (CallOutcome outcome : outcomes) {
@@ -146,7 +212,7 @@ final class ToolLoop implements AutoCloseable {
       if (options.failureMode() == ToolFailureMode.THROW) {
         for (CallOutcome outcome : outcomes) {
           if (isFailure(outcome.result().outcome())) {
-            throw new ToolCallException(outcome.result(), conversation, outcome.cause());
+            throw new ToolCallException(outcome.result(), messages, outcome.cause());
           }
         }
       }
@@ -157,14 +223,15 @@ final class ToolLoop implements AutoCloseable {
         results.add(
             new ToolMessage(answer.toolCalls().get(i).id(), outcomes.get(i).result().content()));
       }
-      conversation.addAll(results);
+      messages.addAll(results);
       rounds.add(new ToolRound(answer, results, response.usage()));
       // A forced choice applies to the first call only, or the model could never answer.
       next =
-          request.toBuilder()
-              .messages(conversation)
-              .toolChoice(relaxed(request.toolChoice()))
+          original.toBuilder()
+              .messages(messages)
+              .toolChoice(relaxed(original.toolChoice()))
               .build();
+      return Optional.empty();
     }
   }
 

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The body of {@code POST /chat/completions}; null fields are left out of the JSON. {@code
  * toolChoice} is a string ({@code auto}, {@code none}, {@code required}) or a {@link
- * NamedToolChoiceDto}.
+ * NamedToolChoiceDto}. {@code stream} and {@code streamOptions} are set by {@link #streaming()}
+ * only.
  */
 public record ChatCompletionRequestDto(
     String model,
@@ -25,7 +26,42 @@ public record ChatCompletionRequestDto(
     @Nullable ResponseFormatDto responseFormat,
     @Nullable List<ToolDto> tools,
     @Nullable Object toolChoice,
-    @Nullable Boolean parallelToolCalls) {
+    @Nullable Boolean parallelToolCalls,
+    @Nullable Boolean stream,
+    @Nullable StreamOptionsDto streamOptions) {
+
+  private static final StreamOptionsDto INCLUDE_USAGE = new StreamOptionsDto(true);
+
+  /**
+   * Returns this request as a streamed one: {@code "stream": true} and {@code "stream_options":
+   * {"include_usage": true}}, so that the stream ends with the usage and is never counted as free.
+   *
+   * @return the streamed request
+   */
+  public ChatCompletionRequestDto streaming() {
+    return new ChatCompletionRequestDto(
+        model,
+        messages,
+        temperature,
+        topP,
+        maxCompletionTokens,
+        maxTokens,
+        frequencyPenalty,
+        presencePenalty,
+        stop,
+        seed,
+        n,
+        user,
+        responseFormat,
+        tools,
+        toolChoice,
+        parallelToolCalls,
+        true,
+        INCLUDE_USAGE);
+  }
+
+  /** Options of a streamed request. */
+  public record StreamOptionsDto(boolean includeUsage) {}
 
   /**
    * A message; {@code content} is a string, a list of {@link PartDto}, or null for an assistant

@@ -81,7 +81,9 @@ public final class ChatMapping {
         responseFormat(request.responseFormat()),
         tools(request.tools()),
         toolChoice(request.toolChoice()),
-        request.parallelToolCalls());
+        request.parallelToolCalls(),
+        null,
+        null);
   }
 
   private static @Nullable ResponseFormatDto responseFormat(ResponseFormat format) {
@@ -237,7 +239,13 @@ public final class ChatMapping {
     return calls;
   }
 
-  private static TokenUsage usage(@Nullable UsageDto usage) {
+  /**
+   * Maps the wire usage, streamed or not, cached and reasoning tokens included.
+   *
+   * @param usage the wire usage, or null
+   * @return the usage, {@link TokenUsage#ZERO} for null
+   */
+  static TokenUsage usage(@Nullable UsageDto usage) {
     if (usage == null) {
       return TokenUsage.ZERO;
     }

@@ -2,11 +2,22 @@ package dev.openaiconnector.openai.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ConnectorException;
+import dev.openaiconnector.api.ContentFilterException;
 import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.InvalidRequestException;
+import dev.openaiconnector.api.QuotaExceededException;
+import dev.openaiconnector.api.RateLimitException;
+import dev.openaiconnector.api.RequestTimeoutException;
+import dev.openaiconnector.api.ServerException;
 import dev.openaiconnector.openai.internal.ErrorResponseDto.ErrorDto;
 import dev.openaiconnector.spi.HttpErrors;
+import feign.FeignException;
+import feign.Response;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +26,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +41,10 @@ public final class HttpFailures {
   private static final Pattern KEY_LIKE = Pattern.compile("sk-[A-Za-z0-9_*\\-]{4,}");
   private static final Pattern TAGS = Pattern.compile("<[^>]*>");
   private static final Pattern SPACES = Pattern.compile("\\s+");
+  private static final byte[] NO_BODY = new byte[0];
+  // The codes HttpErrors treats as a content filter's, for errors that come without a status.
+  private static final Set<String> CONTENT_FILTER_CODES =
+      Set.of("content_filter", "content_policy_violation", "ResponsibleAIPolicyViolation");
 
   private final String providerId;
   private final String providerName;
@@ -83,6 +99,149 @@ public final class HttpFailures {
               providerId, status, null, null, null, requestId(headers), retryAfter(headers));
     }
     return HttpErrors.toException(message, details);
+  }
+
+  /**
+   * Maps an error the server reported inside an event stream ({@code data: {"error": {...}}},
+   * possibly after {@code event: error}), after it had answered {@code 200}. With no HTTP status
+   * to go by, the exception type follows the error's code and type the way the status table would
+   * have, and the details keep the real status of the response:
+   *
+   * <table>
+   *   <caption>Stream error to exception</caption>
+   *   <tr><th>Error</th><th>Exception</th></tr>
+   *   <tr><td>{@code code} an HTTP error status (400..599), as vLLM and LiteLLM send</td>
+   *       <td>the status table of {@link HttpErrors}, with that status</td></tr>
+   *   <tr><td>code or type {@code insufficient_quota}</td>
+   *       <td>{@link QuotaExceededException}</td></tr>
+   *   <tr><td>code {@code rate_limit_exceeded}; type {@code rate_limit_error}, {@code requests} or
+   *       {@code tokens}</td><td>{@link RateLimitException}</td></tr>
+   *   <tr><td>a content-filter code</td><td>{@link ContentFilterException}</td></tr>
+   *   <tr><td>type {@code invalid_request_error}</td><td>{@link InvalidRequestException}</td></tr>
+   *   <tr><td>anything else ({@code server_error}, none, not an OpenAI error)</td>
+   *       <td>{@link ServerException}, retriable</td></tr>
+   * </table>
+   *
+   * @param data the event's data
+   * @param streamDetails the details of the stream: status and request id
+   * @return the exception to throw
+   */
+  public ConnectorException streamError(byte[] data, ErrorDetails streamDetails) {
+    ErrorDto error = parse(data);
+    if (error == null) {
+      return new ServerException(
+          providerName + " reported an error in the stream that is not an OpenAI error"
+              + excerpt(data),
+          streamDetails,
+          null);
+    }
+    String message =
+        providerName
+            + " reported an error in the stream: "
+            + redact(error.message() == null ? "(no message)" : error.message());
+    String code = code(error.code());
+    String type = error.type();
+    int status = errorStatus(code);
+    if (status != 0) {
+      return HttpErrors.toException(
+          message,
+          new ErrorDetails(
+              providerId, status, type, code, error.param(), streamDetails.requestId(), null));
+    }
+    ErrorDetails details =
+        new ErrorDetails(
+            providerId,
+            streamDetails.status(),
+            type,
+            code,
+            error.param(),
+            streamDetails.requestId(),
+            null);
+    if ("insufficient_quota".equals(code) || "insufficient_quota".equals(type)) {
+      return new QuotaExceededException(message, details, null);
+    }
+    if ("rate_limit_exceeded".equals(code)
+        || "rate_limit_error".equals(type)
+        || "requests".equals(type)
+        || "tokens".equals(type)) {
+      return new RateLimitException(message, details, null);
+    }
+    if (code != null && CONTENT_FILTER_CODES.contains(code)) {
+      return new ContentFilterException(message, details, null);
+    }
+    if ("invalid_request_error".equals(type)) {
+      return new InvalidRequestException(message, details, null);
+    }
+    return new ServerException(message, details, null);
+  }
+
+  private static int errorStatus(@Nullable String code) {
+    if (code == null || code.length() != 3) {
+      return 0;
+    }
+    try {
+      int status = Integer.parseInt(code);
+      return status >= 400 && status <= 599 ? status : 0;
+    } catch (NumberFormatException notAStatus) {
+      return 0;
+    }
+  }
+
+  /**
+   * Maps a failure to send the request or to receive the response headers.
+   *
+   * @param e what Feign threw
+   * @return a {@link RequestTimeoutException} for a timeout, else a {@link ConnectionException}
+   */
+  public ConnectorException transportFailure(FeignException e) {
+    Throwable cause = e.getCause() == null ? e : e.getCause();
+    ErrorDetails details = ErrorDetails.ofProvider(providerId);
+    if (cause instanceof HttpTimeoutException) {
+      return new RequestTimeoutException(
+          "The call to " + providerId + " timed out (" + cause.getMessage() + ")", details, cause);
+    }
+    return new ConnectionException(
+        "The connection to "
+            + providerId
+            + " failed ("
+            + cause.getClass().getSimpleName()
+            + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+            + ")",
+        details,
+        cause);
+  }
+
+  /**
+   * Reads a response body to its end: the JDK client returns a connection to its pool only once
+   * the body has been consumed, and a JSON parser stops at the closing brace.
+   *
+   * @param response the response, not closed here
+   * @return the whole body, empty for none
+   * @throws ConnectionException if the connection fails while reading
+   */
+  public byte[] readAll(Response response) {
+    Response.Body body = response.body();
+    if (body == null) {
+      return NO_BODY;
+    }
+    try (InputStream in = body.asInputStream()) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new ConnectionException(
+          "The connection failed while reading the response body (" + e.getClass().getSimpleName()
+              + ")",
+          details(response.status(), response.headers()),
+          e);
+    }
+  }
+
+  /**
+   * Returns the provider's name for messages.
+   *
+   * @return the name, for example {@code OpenAI}
+   */
+  public String providerName() {
+    return providerName;
   }
 
   /**

@@ -1,0 +1,406 @@
+package dev.openaiconnector.core.internal;
+
+import dev.openaiconnector.api.ChatDelta;
+import dev.openaiconnector.api.ChatRequest;
+import dev.openaiconnector.api.ChatResponse;
+import dev.openaiconnector.api.ChatStream;
+import dev.openaiconnector.api.ConnectorException;
+import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.Operation;
+import dev.openaiconnector.api.StreamCancelledException;
+import dev.openaiconnector.api.UnexpectedResponseException;
+import dev.openaiconnector.spi.ChatEventSource;
+import dev.openaiconnector.spi.ChatStreamPort;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ChatStream} that pulls deltas from the provider's {@link ChatEventSource} as the reader
+ * asks for them, hands each on, and assembles them ({@link ChatDeltaAssembler}) into the response.
+ *
+ * <p>With tools, one stream spans the whole {@link ToolLoop.Conversation}: when a model call ends
+ * with tool calls, the calls run on the reading thread (inside {@code hasNext()}), and the next
+ * model call's stream is opened with the extended conversation; its deltas follow on the same
+ * iterator. Each underlying stream is logged and its usage counted ({@link Operation#CHAT_STREAM})
+ * once, when it ends successfully. Nothing is retried: a failure reaches the reader as it came,
+ * since the reader may already have seen deltas that a second attempt would repeat.
+ *
+ * <p>Ending: the source in use is closed whenever the stream ends, normally, by a failure or by
+ * {@link #close()}, and the {@link StreamCompletion} learns of the end once. A close wins over
+ * whatever the source does when closed (a source may even report a normal end): the reader then
+ * gets a {@link StreamCancelledException}, and the answer is never handed to the completion.
+ *
+ * <p>Thread-safety: reading ({@code hasNext()}, {@code next()}, {@link #response()}) is serialized,
+ * and meant for one thread at a time; {@link #close()} may be called from any thread, also while
+ * the reader waits for a delta.
+ */
+final class AssemblingChatStream implements ChatStream {
+  private static final Logger log = LoggerFactory.getLogger(AssemblingChatStream.class);
+
+  private enum State {
+    /** Reading. */
+    OPEN,
+    /** The answer is assembled and handed to the completion. */
+    FINISHING,
+    /** Ended normally; the response is there. */
+    DONE,
+    /** Ended by a failure, which every later read throws again. */
+    FAILED,
+    /** Closed before its end. */
+    CANCELLED
+  }
+
+  private final ProviderConnector connector;
+  private final ChatStreamPort port;
+  private final String providerId;
+  private final @Nullable ToolLoop.Conversation conversation;
+  private final @Nullable String sessionId;
+  private final StreamCompletion completion;
+  private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+  private final AtomicBoolean iterated = new AtomicBoolean();
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private final Object reading = new Object();
+
+  // The current model call. The source and what a cancellation logs are read by closing threads.
+  private volatile @Nullable ChatEventSource source;
+  private volatile String roundModel;
+  private volatile long roundStarted;
+  private ChatDeltaAssembler assembler;
+  private long firstDeltaAt;
+
+  // Guarded by reading.
+  private @Nullable ChatDelta lookahead;
+  private @Nullable RuntimeException failure;
+  private @Nullable ChatResponse response;
+
+  private AssemblingChatStream(
+      ProviderConnector connector,
+      ChatStreamPort port,
+      ChatRequest request,
+      @Nullable ToolLoop.Conversation conversation,
+      @Nullable String sessionId,
+      StreamCompletion completion) {
+    this.connector = connector;
+    this.port = port;
+    this.providerId = connector.providerId();
+    this.conversation = conversation;
+    this.sessionId = sessionId;
+    this.completion = completion;
+    this.roundModel = request.model();
+    this.assembler = new ChatDeltaAssembler(providerId);
+  }
+
+  /**
+   * Opens the first underlying stream and returns the stream over it.
+   *
+   * @param connector counts the usage and closes the stream when it closes
+   * @param port the provider's port
+   * @param request the request, validated and checked against the provider's capabilities
+   * @param conversation the tool loop's state for a request with tools, else null
+   * @param sessionId the session the calls belong to, or null
+   * @param completion learns of the end; also when this method fails
+   * @return the open stream
+   * @throws RuntimeException what opening failed with; the completion has then ended
+   */
+  static AssemblingChatStream open(
+      ProviderConnector connector,
+      ChatStreamPort port,
+      ChatRequest request,
+      @Nullable ToolLoop.Conversation conversation,
+      @Nullable String sessionId,
+      StreamCompletion completion) {
+    AssemblingChatStream stream =
+        new AssemblingChatStream(connector, port, request, conversation, sessionId, completion);
+    connector.register(stream);
+    try {
+      stream.openRound(conversation == null ? request : conversation.request());
+    } catch (RuntimeException | Error e) {
+      stream.state.compareAndSet(State.OPEN, State.FAILED);
+      stream.end();
+      throw e;
+    }
+    return stream;
+  }
+
+  @Override
+  public Iterator<ChatDelta> iterator() {
+    if (!iterated.compareAndSet(false, true)) {
+      throw new IllegalStateException(
+          "a ChatStream can be iterated once; read the assembled answer with response()");
+    }
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return hasNextDelta();
+      }
+
+      @Override
+      public ChatDelta next() {
+        return nextDelta();
+      }
+    };
+  }
+
+  @Override
+  public ChatResponse response() {
+    synchronized (reading) {
+      while (hasNextDelta()) {
+        lookahead = null;
+      }
+      ChatResponse whole = response;
+      if (whole == null) {
+        throw new IllegalStateException("stream ended without a response");
+      }
+      return whole;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (state.compareAndSet(State.OPEN, State.CANCELLED)) {
+      closeQuietly(source);
+      if (log.isDebugEnabled()) {
+        log.debug(
+            "{} cancelled: model={} provider={} latency={} ms",
+            Operation.CHAT_STREAM,
+            roundModel,
+            providerId,
+            elapsedMillis(roundStarted));
+      }
+      end();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ChatStream[provider=" + providerId + ", model=" + roundModel + ", " + state.get() + "]";
+  }
+
+  private boolean hasNextDelta() {
+    synchronized (reading) {
+      State now = state.get();
+      if (now == State.CANCELLED) {
+        throw cancelled();
+      }
+      if (lookahead != null) {
+        return true;
+      }
+      if (now == State.DONE) {
+        return false;
+      }
+      RuntimeException failed = failure;
+      if (now == State.FAILED && failed != null) {
+        throw failed;
+      }
+      try {
+        ChatDelta delta = pull();
+        lookahead = delta;
+        return delta != null;
+      } catch (RuntimeException e) {
+        throw fail(e);
+      } catch (Error e) {
+        fail(new IllegalStateException("the stream was ended by " + e.getClass().getName(), e));
+        throw e;
+      }
+    }
+  }
+
+  private ChatDelta nextDelta() {
+    synchronized (reading) {
+      if (!hasNextDelta()) {
+        throw new NoSuchElementException("the stream has ended; its answer is in response()");
+      }
+      ChatDelta delta = lookahead;
+      lookahead = null;
+      if (delta == null) {
+        throw new NoSuchElementException("the stream has ended; its answer is in response()");
+      }
+      return delta;
+    }
+  }
+
+  // The next delta, crossing to the next model call of the tool loop when one ends with tool
+  // calls; null once the final answer is assembled and handed over.
+  private @Nullable ChatDelta pull() {
+    while (true) {
+      ensureNotCancelled();
+      ChatEventSource current = source;
+      if (current == null) {
+        throw new IllegalStateException("no stream is open");
+      }
+      ChatDelta delta;
+      try {
+        delta = current.next();
+      } catch (RuntimeException e) {
+        ensureNotCancelled();
+        logFailure(e);
+        throw e;
+      }
+      ensureNotCancelled();
+      if (delta != null) {
+        if (firstDeltaAt == 0) {
+          firstDeltaAt = System.nanoTime();
+        }
+        assembler.accept(delta);
+        return delta;
+      }
+      ChatResponse answer = endRound(current);
+      ensureNotCancelled();
+      ToolLoop.Conversation loop = conversation;
+      Optional<ChatResponse> whole = loop == null ? Optional.of(answer) : loop.advance(answer);
+      if (whole.isPresent()) {
+        finish(whole.get());
+        return null;
+      }
+      ensureNotCancelled();
+      openRound(loop.request());
+    }
+  }
+
+  private void openRound(ChatRequest request) {
+    roundModel = request.model();
+    assembler = new ChatDeltaAssembler(providerId);
+    firstDeltaAt = 0;
+    roundStarted = System.nanoTime();
+    ChatEventSource opened;
+    try {
+      opened = port.open(request);
+    } catch (RuntimeException e) {
+      logFailure(e);
+      throw e;
+    }
+    if (opened == null) {
+      throw new UnexpectedResponseException(
+          "Provider '" + providerId + "' opened no stream; report it to its author",
+          ErrorDetails.ofProvider(providerId),
+          null);
+    }
+    source = opened;
+    // A close that came while the stream opened did not see it.
+    if (state.get() == State.CANCELLED) {
+      closeQuietly(opened);
+      throw cancelled();
+    }
+  }
+
+  // The model call's stream ended normally: close it, assemble its answer, log and count it.
+  private ChatResponse endRound(ChatEventSource ended) {
+    String completionId = ended.completionId();
+    String model = ended.model();
+    String requestId = ended.requestId();
+    closeQuietly(ended);
+    ChatResponse answer =
+        assembler.toResponse(
+            completionId == null ? "" : completionId,
+            model == null ? roundModel : model,
+            requestId);
+    if (!assembler.hasUsage()) {
+      connector.warnStreamWithoutUsage(roundModel);
+    }
+    if (assembler.missesFinishReason()) {
+      connector.warnStreamWithoutFinishReason(roundModel);
+    }
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "{} model={} provider={} firstDelta={} ms latency={} ms requestId={}",
+          Operation.CHAT_STREAM,
+          roundModel,
+          providerId,
+          firstDeltaAt == 0 ? "-" : TimeUnit.NANOSECONDS.toMillis(firstDeltaAt - roundStarted),
+          elapsedMillis(roundStarted),
+          requestId);
+    }
+    connector.recordUsage(
+        roundModel, Operation.CHAT_STREAM, answer.usage(), sessionId, requestId);
+    return answer;
+  }
+
+  private void finish(ChatResponse whole) {
+    if (!state.compareAndSet(State.OPEN, State.FINISHING)) {
+      throw cancelled();
+    }
+    // A failure here (a session's store) is caught by the reader's fail(...), FINISHING to FAILED.
+    completion.succeeded(whole);
+    response = whole;
+    state.set(State.DONE);
+    end();
+  }
+
+  private RuntimeException fail(RuntimeException e) {
+    closeQuietly(source);
+    while (true) {
+      State now = state.get();
+      if (now == State.CANCELLED) {
+        return e instanceof StreamCancelledException ? e : cancelled();
+      }
+      if (now != State.OPEN && now != State.FINISHING) {
+        return e;
+      }
+      failure = e;
+      if (state.compareAndSet(now, State.FAILED)) {
+        end();
+        return e;
+      }
+    }
+  }
+
+  private void end() {
+    if (ended.compareAndSet(false, true)) {
+      connector.deregister(this);
+      try {
+        completion.ended();
+      } catch (RuntimeException e) {
+        log.warn("Ending a stream failed with {}", e.getClass().getName());
+      }
+    }
+  }
+
+  private void ensureNotCancelled() {
+    if (state.get() == State.CANCELLED) {
+      throw cancelled();
+    }
+  }
+
+  private StreamCancelledException cancelled() {
+    return new StreamCancelledException(providerId);
+  }
+
+  private void logFailure(RuntimeException e) {
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "{} failed: model={} provider={} latency={} ms error={} requestId={}",
+          Operation.CHAT_STREAM,
+          roundModel,
+          providerId,
+          elapsedMillis(roundStarted),
+          e.getClass().getName(),
+          e instanceof ConnectorException
+              ? ((ConnectorException) e).requestId().orElse(null)
+              : null);
+    }
+  }
+
+  private void closeQuietly(@Nullable ChatEventSource closing) {
+    if (closing == null) {
+      return;
+    }
+    try {
+      closing.close();
+    } catch (RuntimeException e) {
+      // The message is left out: it may quote the wire.
+      log.warn(
+          "Closing a stream of provider '{}' failed with {}", providerId, e.getClass().getName());
+    }
+  }
+
+  private static long elapsedMillis(long startedNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+  }
+}

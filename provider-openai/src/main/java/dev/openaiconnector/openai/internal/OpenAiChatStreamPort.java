@@ -1,0 +1,172 @@
+package dev.openaiconnector.openai.internal;
+
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.openaiconnector.api.ChatRequest;
+import dev.openaiconnector.api.ConnectionException;
+import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.UnexpectedResponseException;
+import dev.openaiconnector.spi.ChatEventSource;
+import dev.openaiconnector.spi.ChatStreamPort;
+import feign.FeignException;
+import feign.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The streamed chat port over the OpenAI wire protocol: sends the request with {@code "stream":
+ * true} and {@code "stream_options": {"include_usage": true}}, maps an error status like the
+ * plain port, and hands the body to an {@link OpenAiEventSource} that reads it incrementally.
+ *
+ * <p>Owns one daemon scheduler thread, shared by the idle timeouts of all its streams, started on
+ * the first stream and ended after 30 idle seconds. Thread-safe; {@link #close()} closes the
+ * streams still open and stops the scheduler.
+ */
+public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable {
+  private final String providerId;
+  private final OpenAiHttpApi api;
+  private final ChatMapping mapping;
+  private final ObjectReader chunkReader;
+  private final HttpFailures failures;
+  private final Duration idleTimeout;
+  private final ScheduledThreadPoolExecutor scheduler;
+  private final Set<OpenAiEventSource> open = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  /**
+   * Creates the port.
+   *
+   * @param providerId the id exceptions carry
+   * @param api the Feign client
+   * @param mapping the request mapping
+   * @param chunkReader a reader for {@link ChatCompletionChunkDto}
+   * @param failures the error mapping
+   * @param idleTimeout how long a stream may send nothing while it is being read
+   */
+  public OpenAiChatStreamPort(
+      String providerId,
+      OpenAiHttpApi api,
+      ChatMapping mapping,
+      ObjectReader chunkReader,
+      HttpFailures failures,
+      Duration idleTimeout) {
+    this.providerId = providerId;
+    this.api = api;
+    this.mapping = mapping;
+    this.chunkReader = chunkReader;
+    this.failures = failures;
+    this.idleTimeout = idleTimeout;
+    this.scheduler =
+        new ScheduledThreadPoolExecutor(
+            1,
+            task -> {
+              Thread thread = new Thread(task, providerId + "-stream-idle-timeout");
+              thread.setDaemon(true);
+              return thread;
+            });
+    scheduler.setRemoveOnCancelPolicy(true);
+    scheduler.setKeepAliveTime(30, TimeUnit.SECONDS);
+    scheduler.allowCoreThreadTimeOut(true);
+  }
+
+  @Override
+  public ChatEventSource open(ChatRequest request) {
+    if (closed) {
+      throw new IllegalStateException("The " + providerId + " provider is closed");
+    }
+    ChatCompletionRequestDto body = mapping.toDto(request).streaming();
+    Response response;
+    try {
+      response = api.streamChatCompletion(body);
+    } catch (FeignException e) {
+      throw failures.transportFailure(e);
+    }
+    int status = response.status();
+    Map<String, Collection<String>> headers = response.headers();
+    ErrorDetails details = failures.details(status, headers);
+    if (status >= 400) {
+      try (response) {
+        throw failures.toException(status, headers, failures.readAll(response));
+      }
+    }
+    Response.Body responseBody = response.body();
+    if (status >= 300 || responseBody == null || isJson(headers)) {
+      try (response) {
+        // An answer that is not a stream, such as a server that ignores "stream": read and drop
+        // it, to keep the connection, and say what came instead.
+        byte[] bytes = failures.readAll(response);
+        throw new UnexpectedResponseException(
+            failures.providerName()
+                + " answered HTTP "
+                + status
+                + " with "
+                + (bytes.length == 0 ? "no body" : contentType(headers))
+                + " instead of an event stream",
+            details,
+            null);
+      }
+    }
+    InputStream in;
+    try {
+      in = responseBody.asInputStream();
+    } catch (IOException e) {
+      response.close();
+      throw new ConnectionException(
+          "The connection failed before the " + providerId + " stream started", details, e);
+    }
+    OpenAiEventSource source =
+        new OpenAiEventSource(
+            providerId,
+            in,
+            new ChatChunkDecoder(chunkReader, failures, details),
+            details,
+            scheduler,
+            idleTimeout,
+            open::remove);
+    open.add(source);
+    if (closed) {
+      // close() ran while this stream was opening, and may have missed it.
+      source.close();
+    }
+    if (source.isReleased()) {
+      open.remove(source);
+    }
+    return source;
+  }
+
+  private static boolean isJson(Map<String, Collection<String>> headers) {
+    return contentType(headers).toLowerCase(Locale.ROOT).startsWith("application/json");
+  }
+
+  private static String contentType(Map<String, Collection<String>> headers) {
+    Collection<String> values = headers.get("content-type");
+    return values == null || values.isEmpty() ? "no content type" : values.iterator().next();
+  }
+
+  /**
+   * Counts the streams not yet ended or closed.
+   *
+   * @return the number of open streams
+   */
+  public int openStreams() {
+    return open.size();
+  }
+
+  /** Closes the streams still open (their readers get a cancellation) and stops the scheduler. */
+  @Override
+  public void close() {
+    closed = true;
+    for (OpenAiEventSource source : List.copyOf(open)) {
+      source.close();
+    }
+    scheduler.shutdownNow();
+  }
+}
