@@ -1,8 +1,10 @@
 package dev.openaiconnector.examples;
 
+import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatResponse;
 import dev.openaiconnector.api.ChatSession;
+import dev.openaiconnector.api.ChatStream;
 import dev.openaiconnector.api.Connector;
 import dev.openaiconnector.api.Description;
 import dev.openaiconnector.api.SessionSpec;
@@ -18,7 +20,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A chat, a two-turn session, a tool call and a structured answer. Against real OpenAI when {@code OPENAI_API_KEY} is set, against
+ * A chat, a streamed answer, a two-turn session, a tool call and a structured answer. Against real OpenAI when {@code OPENAI_API_KEY} is set, against
  * any OpenAI-compatible server when {@code OPENAI_BASE_URL} is set too, and otherwise against the
  * testkit's fake OpenAI server, through the same HTTP stack either way.
  */
@@ -67,6 +69,17 @@ public final class QuickStart {
                   .maxTokens(100)
                   .build());
       out.println("chat    > " + answer.content());
+
+      // Streaming: print the answer as it arrives, then read the whole of it.
+      out.print("stream  > ");
+      try (ChatStream stream =
+          ai.stream(ChatRequest.builder().model(model).user("Say hello in three words.").build())) {
+        for (ChatDelta delta : stream) {
+          out.print(delta.text());
+          out.flush();
+        }
+        out.println(" (" + stream.response().usage().totalTokens() + " tokens)");
+      }
 
       ChatSession session =
           ai.session(SessionSpec.builder().model(model).system("You are a helpful guide.").build());
