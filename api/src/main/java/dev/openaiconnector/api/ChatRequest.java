@@ -572,6 +572,10 @@ public final class ChatRequest {
       if (tools.isEmpty() && toolChoice != null && toolChoice.mode() != ToolChoice.Mode.NONE) {
         problems.add("toolChoice " + toolChoice + " needs tools; add them with tool(...)");
       }
+      if (!tools.isEmpty() && n != null && n != 1) {
+        problems.add(
+            "n must be 1 (or unset) with tools: the tool loop follows one answer, was " + n);
+      }
       if (tools.isEmpty() && parallelToolCalls != null) {
         problems.add("parallelToolCalls needs tools; add them with tool(...) or leave it unset");
       }

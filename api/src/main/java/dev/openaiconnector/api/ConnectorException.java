@@ -16,8 +16,6 @@ import org.jspecify.annotations.Nullable;
 public abstract class ConnectorException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** The details; a record of strings, a duration and an int, so serializable in practice. */
-  @SuppressWarnings("serial")
   private final ErrorDetails details;
 
   /**

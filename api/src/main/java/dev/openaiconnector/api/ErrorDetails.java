@@ -1,5 +1,6 @@
 package dev.openaiconnector.api;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -25,7 +26,8 @@ public record ErrorDetails(
     @Nullable String errorCode,
     @Nullable String param,
     @Nullable String requestId,
-    @Nullable Duration retryAfter) {
+    @Nullable Duration retryAfter)
+    implements Serializable {
 
   /** Nothing known: a failure on the client side. */
   public static final ErrorDetails NONE = new ErrorDetails(null, 0, null, null, null, null, null);

@@ -58,10 +58,10 @@ public record FinishReason(String value) {
    * @return false for a value the API added after this version of the library
    */
   public boolean isKnown() {
-    return this == STOP
-        || this == LENGTH
-        || this == TOOL_CALLS
-        || this == CONTENT_FILTER
-        || this == FUNCTION_CALL;
+    return STOP.equals(this)
+        || LENGTH.equals(this)
+        || TOOL_CALLS.equals(this)
+        || CONTENT_FILTER.equals(this)
+        || FUNCTION_CALL.equals(this);
   }
 }

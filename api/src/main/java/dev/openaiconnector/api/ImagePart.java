@@ -34,18 +34,20 @@ public final class ImagePart implements ContentPart {
   }
 
   /**
-   * An image the provider fetches from a URL ({@code https:} or a {@code data:} URL).
+   * An image the provider fetches from a URL ({@code https:}, {@code http:} or a {@code data:}
+   * URL).
    *
    * @param url the image's address
    * @param detail how much detail to take
    * @return the part
-   * @throws IllegalArgumentException if the URL is not absolute
+   * @throws IllegalArgumentException if the URL is not an https, http or data URL
    */
   public static ImagePart ofUrl(URI url, ImageDetail detail) {
     Objects.requireNonNull(url, "url");
-    if (!url.isAbsolute()) {
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("https") || scheme.equals("http") || scheme.equals("data"))) {
       throw new IllegalArgumentException(
-          "image url must be absolute (https: or data:), was '" + url + "'");
+          "image url must be an https:, http: or data: URL, was '" + describe(url) + "'");
     }
     return new ImagePart(url, null, null, detail);
   }
@@ -151,6 +153,10 @@ public final class ImagePart implements ContentPart {
   private static String describe(URI url) {
     if ("data".equalsIgnoreCase(url.getScheme())) {
       return "data:…";
+    }
+    if (url.getScheme() == null) {
+      return (url.getRawPath() == null ? "" : url.getRawPath())
+          + (url.getRawQuery() == null ? "" : "?…");
     }
     String shown = url.getScheme() + "://" + url.getRawAuthority() + url.getRawPath();
     return url.getRawQuery() == null ? shown : shown + "?…";

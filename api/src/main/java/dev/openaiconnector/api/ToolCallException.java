@@ -10,11 +10,13 @@ import org.jspecify.annotations.Nullable;
 public class ToolCallException extends NonRetriableException {
   private static final long serialVersionUID = 1L;
 
-  @SuppressWarnings("serial")
-  private final ToolResult result;
+  // Messages and tools are not serializable: a serialized copy keeps the message and details
+  // only, and its accessors return what was left (empty lists, or null for the result).
+  private final transient ToolResult result;
 
-  @SuppressWarnings("serial")
-  private final List<ChatMessage> conversation;
+  // Messages and tools are not serializable: a serialized copy keeps the message and details
+  // only, and its accessors return what was left (empty lists, or null for the result).
+  private final transient List<ChatMessage> conversation;
 
   /**
    * Creates the exception.

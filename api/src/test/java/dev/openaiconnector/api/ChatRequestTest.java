@@ -237,4 +237,15 @@ class ChatRequestTest {
   private static ChatRequest.Builder valid() {
     return ChatRequest.builder().model("gpt-4o-mini").user("Hello");
   }
+
+  @Test
+  void rejectsSeveralChoicesWithTools() {
+    Tool tool =
+        Tool.of(new ToolDefinition("lookup", "Looks up", "{\"type\":\"object\"}", false), a -> "");
+
+    assertThatThrownBy(
+            () -> ChatRequest.builder().model("m").user("hi").tool(tool).n(3).build())
+        .isInstanceOf(RequestValidationException.class)
+        .hasMessageContaining("n must be 1");
+  }
 }

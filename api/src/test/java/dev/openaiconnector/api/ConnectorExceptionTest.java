@@ -143,4 +143,26 @@ class ConnectorExceptionTest {
   interface TriFunction<A, B, C, R> {
     R apply(A a, B b, C c);
   }
+
+  @Test
+  void survivesJavaSerialization() throws Exception {
+    RateLimitException original =
+        new RateLimitException(
+            "slow down",
+            new ErrorDetails(
+                "openai", 429, "requests", "rate_limit_exceeded", null, "req_1",
+                java.time.Duration.ofSeconds(2)),
+            null);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(original);
+    }
+    RateLimitException copy;
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      copy = (RateLimitException) in.readObject();
+    }
+    assertThat(copy.details()).isEqualTo(original.details());
+    assertThat(copy.getMessage()).isEqualTo(original.getMessage());
+  }
 }

@@ -27,4 +27,9 @@ class FinishReasonTest {
     assertThat(reason).isEqualTo(new FinishReason("moderated_by_provider"));
     assertThat(reason).isNotEqualTo(FinishReason.STOP);
   }
+
+  @Test
+  void aConstructedKnownValueIsKnown() {
+    assertThat(new FinishReason("stop").isKnown()).isTrue();
+  }
 }

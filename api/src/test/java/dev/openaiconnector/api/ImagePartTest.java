@@ -74,7 +74,19 @@ class ImagePartTest {
   void rejectsARelativeUrl() {
     assertThatThrownBy(() -> ImagePart.ofUrl(URI.create("cat.png"), ImageDetail.LOW))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("absolute");
+        .hasMessageContaining("https:, http: or data:");
+  }
+
+  @Test
+  void rejectsOtherSchemesWithoutShowingASignedQuery() {
+    assertThatThrownBy(
+            () ->
+                ImagePart.ofUrl(
+                    URI.create("//acct.blob.core.windows.net/x.png?sig=SECRETSIG"), ImageDetail.LOW))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageNotContaining("SECRETSIG");
+    assertThatThrownBy(() -> ImagePart.ofUrl(URI.create("file:///etc/passwd"), ImageDetail.LOW))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -183,7 +183,15 @@ public final class Connectors {
     public Connector build() {
       Provider chosen = provider != null ? provider : discoverProvider();
       SessionStore store = sessionStore != null ? sessionStore : new InMemorySessionStore();
-      return new ProviderConnector(chosen, store, usageListeners, toolLoop);
+      try {
+        return new ProviderConnector(chosen, store, usageListeners, toolLoop);
+      } catch (RuntimeException e) {
+        // A discovered provider belongs to no one else yet: close its HTTP client and threads.
+        if (provider == null) {
+          chosen.close();
+        }
+        throw e;
+      }
     }
 
     private Provider discoverProvider() {

@@ -200,6 +200,9 @@ public final class OpenAiProvider implements Provider {
 
   /** Configures an {@link OpenAiProvider}. Not thread-safe. */
   public static final class Builder {
+    // Feign carries timeouts as int milliseconds: beyond this they overflow.
+    private static final Duration MAX_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
+
     private @Nullable Secret apiKey;
     private URI baseUrl = DEFAULT_BASE_URL;
     private boolean baseUrlSet;
@@ -265,6 +268,11 @@ public final class OpenAiProvider implements Provider {
                 + " use e.g. https://api.openai.com/v1");
         return this;
       }
+      if (uri.getRawUserInfo() != null) {
+        problems.add(
+            "baseUrl must not carry credentials (user:password@); set apiKey(...) instead");
+        return this;
+      }
       if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
         problems.add("baseUrl '" + baseUrl + "' must not have a query or a fragment");
         return this;
@@ -304,8 +312,8 @@ public final class OpenAiProvider implements Provider {
      */
     public Builder connectTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "connectTimeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        problems.add("connectTimeout must be positive, was " + timeout);
+      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+        problems.add("connectTimeout must be positive and at most " + MAX_TIMEOUT + ", was " + timeout);
       } else {
         this.connectTimeout = timeout;
       }
@@ -320,8 +328,8 @@ public final class OpenAiProvider implements Provider {
      */
     public Builder requestTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "requestTimeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        problems.add("requestTimeout must be positive, was " + timeout);
+      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+        problems.add("requestTimeout must be positive and at most " + MAX_TIMEOUT + ", was " + timeout);
       } else {
         this.requestTimeout = timeout;
       }
@@ -341,8 +349,8 @@ public final class OpenAiProvider implements Provider {
      */
     public Builder streamIdleTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "streamIdleTimeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        problems.add("streamIdleTimeout must be positive, was " + timeout);
+      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+        problems.add("streamIdleTimeout must be positive and at most " + MAX_TIMEOUT + ", was " + timeout);
       } else {
         this.streamIdleTimeout = timeout;
       }

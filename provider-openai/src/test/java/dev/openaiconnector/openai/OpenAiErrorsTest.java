@@ -236,4 +236,40 @@ class OpenAiErrorsTest {
         .hasMessageNotContaining(KEY);
     nowhere.close();
   }
+
+  @Test
+  void reportsANullBodyAndMissingFieldsAsUnexpectedWithoutQuotingTheBody() {
+    server.enqueue(FakeResponse.json(200, "null"));
+    assertThat(failure()).isInstanceOf(UnexpectedResponseException.class);
+
+    server.enqueue(
+        FakeResponse.json(
+            200,
+            "{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"finish_reason\":\"tool_calls\",\"logprobs\":null,"
+                + "\"message\":{\"role\":\"assistant\",\"content\":null,"
+                + "\"tool_calls\":[{\"id\":\"c\",\"type\":\"function\"}]}}]}"));
+    assertThat(failure()).isInstanceOf(UnexpectedResponseException.class);
+
+    server.enqueue(FakeResponse.json(200, "{\"id\": PrivateWordsOfTheAnswer}"));
+    assertThat(failure())
+        .isInstanceOf(UnexpectedResponseException.class)
+        .hasMessageNotContaining("PrivateWordsOfTheAnswer");
+  }
+
+  @Test
+  void refusesABrokenToolSchemaBeforeAnyCall() {
+    dev.openaiconnector.api.Tool broken =
+        dev.openaiconnector.api.Tool.of(
+            new dev.openaiconnector.api.ToolDefinition(
+                "lookup", "Looks up", "{\"type\":\"object\"}, \"x\": {}", false),
+            arguments -> "");
+    ChatRequest request =
+        ChatRequest.builder().model("gpt-4o-mini").user("hi").tool(broken).build();
+
+    assertThatThrownBy(() -> provider.chat().complete(request))
+        .isInstanceOf(dev.openaiconnector.api.RequestValidationException.class)
+        .hasMessageContaining("parametersSchema of tool 'lookup'");
+    assertThat(server.requestCount()).isZero();
+  }
 }

@@ -106,4 +106,19 @@ class OpenAiProviderFactoryTest {
     assertThat(provider.toString()).doesNotContain("sk-very-secret-value");
     provider.close();
   }
+
+  @Test
+  void refusesCredentialsInTheBaseUrlAndOverlongTimeouts() {
+    assertThatThrownBy(
+            () ->
+                OpenAiProvider.builder()
+                    .apiKey("k")
+                    .baseUrl("https://user:hunter2@proxy.example.com/v1")
+                    .requestTimeout(java.time.Duration.ofDays(365))
+                    .build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("credentials")
+        .hasMessageContaining("requestTimeout")
+        .hasMessageNotContaining("hunter2");
+  }
 }

@@ -121,11 +121,8 @@ public final class JsonMapping {
     if (e instanceof JsonEOFException) {
       what = "it ends too early";
     } else if (e instanceof StreamReadException) {
-      // The parser's own words, such as "Unexpected character ('}' (code 125)): was expecting
-      // double-quote to start field name", help the model most; they quote one token at most.
-      String message = String.valueOf(e.getOriginalMessage());
-      int lineEnd = message.indexOf('\n');
-      what = lineEnd < 0 ? message : message.substring(0, lineEnd);
+      // Not the parser's own words: they quote the offending token, which may be personal data.
+      what = "it is not well-formed JSON";
     } else {
       what = "more content follows the JSON value";
     }

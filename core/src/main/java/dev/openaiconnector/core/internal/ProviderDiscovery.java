@@ -92,9 +92,13 @@ public final class ProviderDiscovery {
     } catch (ConnectorException e) {
       throw e;
     } catch (RuntimeException e) {
-      // The cause's message stays in the cause: a factory may have quoted a setting's value in it.
-      throw new ConfigurationException(
-          name + " failed to create its provider with " + e.getClass().getName(), e);
+      // A factory may have quoted a setting's value (a key) in its message: neither this message
+      // nor the chained cause carries it, only the class and the stack trace.
+      ConfigurationException failure =
+          new ConfigurationException(
+              name + " failed to create its provider with " + e.getClass().getName(), null);
+      failure.setStackTrace(e.getStackTrace());
+      throw failure;
     }
     if (provider == null) {
       throw new ConfigurationException(

@@ -1,6 +1,6 @@
 package dev.openaiconnector.openai.internal;
 
-import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -82,15 +82,15 @@ public record ChatCompletionRequestDto(
   /** The response format; {@code json_schema} only for structured output. */
   public record ResponseFormatDto(String type, @Nullable JsonSchemaDto jsonSchema) {}
 
-  /** A named JSON Schema; the schema is already JSON text and is written as it is. */
-  public record JsonSchemaDto(String name, @JsonRawValue String schema, boolean strict) {}
+  /** A named JSON Schema, parsed from the caller's text so that only valid JSON is sent. */
+  public record JsonSchemaDto(String name, JsonNode schema, boolean strict) {}
 
   /** A tool the model may call. */
   public record ToolDto(String type, FunctionDefinitionDto function) {}
 
-  /** A function's definition; the parameters schema is already JSON text. */
+  /** A function's definition; the parameters schema is parsed from the caller's text. */
   public record FunctionDefinitionDto(
-      String name, String description, @JsonRawValue String parameters, boolean strict) {}
+      String name, String description, JsonNode parameters, boolean strict) {}
 
   /** A tool choice that names one function. */
   public record NamedToolChoiceDto(String type, NamedFunctionDto function) {}

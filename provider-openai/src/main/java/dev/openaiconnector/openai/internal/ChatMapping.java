@@ -1,5 +1,9 @@
 package dev.openaiconnector.openai.internal;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.openaiconnector.api.AssistantMessage;
 import dev.openaiconnector.api.ChatMessage;
 import dev.openaiconnector.api.ChatRequest;
@@ -9,6 +13,7 @@ import dev.openaiconnector.api.ContentPart;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.FinishReason;
 import dev.openaiconnector.api.ImagePart;
+import dev.openaiconnector.api.RequestValidationException;
 import dev.openaiconnector.api.ResponseFormat;
 import dev.openaiconnector.api.SystemMessage;
 import dev.openaiconnector.api.TextPart;
@@ -32,12 +37,15 @@ import dev.openaiconnector.openai.internal.ChatCompletionRequestDto.ResponseForm
 import dev.openaiconnector.openai.internal.ChatCompletionRequestDto.ToolDto;
 import dev.openaiconnector.openai.internal.ChatCompletionResponseDto.ChoiceDto;
 import dev.openaiconnector.openai.internal.ChatCompletionResponseDto.UsageDto;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** Maps chat requests and responses between the api types and the OpenAI wire DTOs. */
 public final class ChatMapping {
+  private static final ObjectReader SCHEMA_READER =
+      new ObjectMapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final ResponseFormatDto JSON_OBJECT = new ResponseFormatDto("json_object", null);
 
   private final MaxTokensField maxTokensField;
@@ -94,7 +102,9 @@ public final class ChatMapping {
         return new ResponseFormatDto(
             "json_schema",
             new JsonSchemaDto(
-                format.schemaName().orElseThrow(), format.schema().orElseThrow(), format.strict()));
+                format.schemaName().orElseThrow(),
+                schema(format.schema().orElseThrow(), "responseFormat's json_schema.schema"),
+                format.strict()));
       default:
         // text is the API's default: leaving it out keeps requests valid for servers without it
         return null;
@@ -114,10 +124,28 @@ public final class ChatMapping {
               new FunctionDefinitionDto(
                   definition.name(),
                   definition.description(),
-                  definition.parametersSchema(),
+                  schema(
+                      definition.parametersSchema(),
+                      "parametersSchema of tool '" + definition.name() + "'"),
                   definition.strict())));
     }
     return wire;
+  }
+
+  // Schemas arrive as text from the caller: parsed here, so a broken one is refused before the
+  // call, naming the field, instead of corrupting the request body.
+  private static JsonNode schema(String json, String field) {
+    JsonNode schema;
+    try {
+      schema = SCHEMA_READER.readTree(json);
+    } catch (IOException e) {
+      throw new RequestValidationException(
+          List.of(field + " is not valid JSON (" + e.getClass().getSimpleName() + ")"));
+    }
+    if (schema == null || !schema.isObject()) {
+      throw new RequestValidationException(List.of(field + " must be a JSON object"));
+    }
+    return schema;
   }
 
   private static @Nullable Object toolChoice(@Nullable ToolChoice choice) {

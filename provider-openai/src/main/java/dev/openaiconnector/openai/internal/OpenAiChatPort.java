@@ -59,19 +59,39 @@ public final class OpenAiChatPort implements ChatPort {
       ChatCompletionResponseDto dto;
       try {
         dto = responseReader.readValue(bytes);
-      } catch (JsonProcessingException e) {
+      } catch (IOException e) {
+        // The parser's own message quotes the body, which holds the answer: only say where.
         throw new UnexpectedResponseException(
             "The chat completion could not be read as JSON ("
-                + e.getOriginalMessage()
+                + e.getClass().getSimpleName()
+                + (e instanceof JsonProcessingException
+                        && ((JsonProcessingException) e).getLocation() != null
+                    ? " at column " + ((JsonProcessingException) e).getLocation().getColumnNr()
+                    : "")
                 + "); the body had "
                 + bytes.length
                 + " bytes",
             details,
             null);
-      } catch (IOException e) {
-        throw new UnexpectedResponseException("The chat completion could not be read", details, e);
       }
-      return mapping.fromDto(dto, HttpFailures.requestId(headers), details);
+      if (dto == null) {
+        throw new UnexpectedResponseException(
+            "The chat completion body is the JSON literal null", details, null);
+      }
+      try {
+        return mapping.fromDto(dto, HttpFailures.requestId(headers), details);
+      } catch (UnexpectedResponseException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // A field the API always sends is missing or impossible (a tool call without its
+        // function, a negative token count): the message names the kind, never the content.
+        throw new UnexpectedResponseException(
+            "The chat completion is not a valid chat completion ("
+                + e.getClass().getSimpleName()
+                + ")",
+            details,
+            null);
+      }
     }
   }
 }
