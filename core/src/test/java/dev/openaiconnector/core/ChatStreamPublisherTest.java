@@ -69,6 +69,20 @@ class ChatStreamPublisherTest {
   }
 
   @Test
+  void aSubscriptionThatRequestsAfterTheConnectorClosedEndsAsCancelled() throws Exception {
+    fake.streams().enqueue(FIVE_DELTAS);
+    RecordingSubscriber subscriber = RecordingSubscriber.requesting(0);
+    connector.streamPublisher(HELLO).subscribe(subscriber);
+
+    connector.close();
+    subscriber.request(1);
+
+    subscriber.awaitTermination();
+    assertThat(subscriber.error()).isInstanceOf(StreamCancelledException.class);
+    assertThat(fake.streams().openedCount()).isZero();
+  }
+
+  @Test
   void isColdAndOpensAStreamPerSubscriptionOnlyOnceItIsRequested() throws Exception {
     fake.streams().answerWith(request -> FIVE_DELTAS);
     Flow.Publisher<ChatDelta> publisher = connector.streamPublisher(HELLO);

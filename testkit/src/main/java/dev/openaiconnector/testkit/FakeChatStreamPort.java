@@ -3,6 +3,7 @@ package dev.openaiconnector.testkit;
 import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.FinishReason;
+import dev.openaiconnector.api.StreamCancelledException;
 import dev.openaiconnector.api.TokenUsage;
 import dev.openaiconnector.spi.ChatEventSource;
 import dev.openaiconnector.spi.ChatStreamPort;
@@ -51,6 +52,9 @@ public final class FakeChatStreamPort implements ChatStreamPort {
    */
   public synchronized FakeChatStreamPort enqueueText(String text, int chunkLength) {
     Objects.requireNonNull(text, "text");
+    if (chunkLength < 1) {
+      throw new IllegalArgumentException("chunkLength must be at least 1, was " + chunkLength);
+    }
     script.add(request -> new Script(textDeltas(request, text, chunkLength), null));
     return this;
   }
@@ -158,8 +162,15 @@ public final class FakeChatStreamPort implements ChatStreamPort {
       throw new IllegalArgumentException("chunkLength must be at least 1, was " + chunkLength);
     }
     List<ChatDelta> deltas = new ArrayList<>();
-    for (int start = 0; start < text.length(); start += chunkLength) {
-      deltas.add(ChatDelta.ofContent(text.substring(start, Math.min(text.length(), start + chunkLength))));
+    int start = 0;
+    while (start < text.length()) {
+      int end = Math.min(text.length(), start + chunkLength);
+      // Never split a surrogate pair (an emoji, say): a real stream never does.
+      if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+        end++;
+      }
+      deltas.add(ChatDelta.ofContent(text.substring(start, end)));
+      start = end;
     }
     TokenUsage usage = FakeChatPort.textAnswer(request, text).usage();
     deltas.add(new ChatDelta(0, null, null, List.of(), FinishReason.STOP, null));
@@ -208,7 +219,8 @@ public final class FakeChatStreamPort implements ChatStreamPort {
     @Override
     public @Nullable ChatDelta next() {
       if (isClosed) {
-        throw new IllegalStateException("the source is closed");
+        // As a real port does: a read after close() is the consumer's cancellation.
+        throw new StreamCancelledException("fake");
       }
       if (position < script.deltas.size()) {
         return script.deltas.get(position++);

@@ -41,7 +41,15 @@ public final class FakeProvider implements Provider {
    * @return the fake
    */
   public static FakeProvider create() {
-    return withCapabilities("fake", EnumSet.allOf(Capability.class));
+    return withCapabilities(
+        "fake",
+        EnumSet.of(
+            Capability.CHAT,
+            Capability.VISION,
+            Capability.JSON_MODE,
+            Capability.TOOLS,
+            Capability.STRUCTURED_OUTPUT,
+            Capability.CHAT_STREAMING));
   }
 
   /**

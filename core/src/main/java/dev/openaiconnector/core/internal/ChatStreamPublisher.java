@@ -170,17 +170,30 @@ final class ChatStreamPublisher implements Flow.Publisher<ChatDelta> {
     public void run() {
       ChatStream opened = null;
       try {
-        connector.register(this);
+        try {
+          connector.register(this);
+        } catch (IllegalStateException closedBeforeTheFirstRequest) {
+          // The documented signal for a subscription the connector's close() ended.
+          stop(Wake.SHUT_DOWN);
+          return;
+        }
         Wake wake = awaitDemand();
         if (wake != Wake.DELIVER) {
           stop(wake);
           return;
         }
         opened = connector.stream(request);
+        Wake early;
         synchronized (lock) {
           stream = opened;
+          early = endReason();
         }
-        // A cancel or a shutdown that came while the stream opened is seen by awaitDemand().
+        // A cancel or a shutdown that came while the stream opened found no stream to close:
+        // stop here rather than block on the first delta.
+        if (early != null) {
+          stop(early);
+          return;
+        }
         Iterator<ChatDelta> deltas = opened.iterator();
         // One delta is read ahead of the demand, so that the end (or a failure) is signalled
         // without waiting for a request the subscriber has no reason to make.
