@@ -427,6 +427,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
       List<byte[]> events = response.renderEvents(request, n);
       headers.set("Cache-Control", "no-cache");
       exchange.sendResponseHeaders(status, 0);
+      // Newer JDKs hold the headers back until the body is written or flushed; a stream that is
+      // held or cut before its first event must still have started.
+      exchange.getResponseBody().flush();
       writeEvents(exchange.getResponseBody(), events, response);
       return;
     }
