@@ -107,6 +107,23 @@ class SessionToolLoopTest {
   }
 
   @Test
+  void sessionUsageCountsTheRoundsOfALoopThatFailed() {
+    fake.chat()
+        .enqueue(callsTools(TokenUsage.of(10, 5), PARIS))
+        .enqueueFailure(
+            new dev.openaiconnector.api.ServerException(
+                "down", dev.openaiconnector.api.ErrorDetails.ofProvider("fake"), null));
+    ChatSession session = connector.session(withTools().build());
+
+    assertThatThrownBy(() -> session.send("Weather in Paris?"))
+        .isInstanceOf(dev.openaiconnector.api.ServerException.class);
+
+    // The first round was paid for; the history is unchanged, the bill is not.
+    assertThat(session.usage()).isEqualTo(TokenUsage.of(10, 5));
+    assertThat(session.history()).containsExactly(SYSTEM);
+  }
+
+  @Test
   void relaxesAForcedChoiceOfTheSessionAfterTheFirstRoundOfEachSend() {
     fake.chat()
         .enqueue(callsTools(PARIS))

@@ -61,7 +61,7 @@ final class AssemblingChatStream implements ChatStream {
   private final ChatStreamPort port;
   private final String providerId;
   private final @Nullable ToolLoop.Conversation conversation;
-  private final @Nullable String sessionId;
+  private final @Nullable SessionUsage session;
   private final StreamCompletion completion;
   private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
   private final AtomicBoolean iterated = new AtomicBoolean();
@@ -85,13 +85,13 @@ final class AssemblingChatStream implements ChatStream {
       ChatStreamPort port,
       ChatRequest request,
       @Nullable ToolLoop.Conversation conversation,
-      @Nullable String sessionId,
+      @Nullable SessionUsage session,
       StreamCompletion completion) {
     this.connector = connector;
     this.port = port;
     this.providerId = connector.providerId();
     this.conversation = conversation;
-    this.sessionId = sessionId;
+    this.session = session;
     this.completion = completion;
     this.roundModel = request.model();
     this.assembler = new ChatDeltaAssembler(providerId);
@@ -104,7 +104,7 @@ final class AssemblingChatStream implements ChatStream {
    * @param port the provider's port
    * @param request the request, validated and checked against the provider's capabilities
    * @param conversation the tool loop's state for a request with tools, else null
-   * @param sessionId the session the calls belong to, or null
+   * @param session the session the calls belong to, which counts their usage too; or null
    * @param completion learns of the end; also when this method fails
    * @return the open stream
    * @throws RuntimeException what opening failed with; the completion has then ended
@@ -114,10 +114,10 @@ final class AssemblingChatStream implements ChatStream {
       ChatStreamPort port,
       ChatRequest request,
       @Nullable ToolLoop.Conversation conversation,
-      @Nullable String sessionId,
+      @Nullable SessionUsage session,
       StreamCompletion completion) {
     AssemblingChatStream stream =
-        new AssemblingChatStream(connector, port, request, conversation, sessionId, completion);
+        new AssemblingChatStream(connector, port, request, conversation, session, completion);
     connector.register(stream);
     try {
       stream.openRound(conversation == null ? request : conversation.request());
@@ -318,7 +318,7 @@ final class AssemblingChatStream implements ChatStream {
           requestId);
     }
     connector.recordUsage(
-        roundModel, Operation.CHAT_STREAM, answer.usage(), sessionId, requestId);
+        roundModel, Operation.CHAT_STREAM, answer.usage(), session, requestId);
     return answer;
   }
 

@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * itself forever. A stream that is neither read to its end nor closed keeps the session waiting:
  * use try-with-resources.
  */
-final class BoundedChatSession implements ChatSession {
+final class BoundedChatSession implements ChatSession, SessionUsage {
   private final ProviderConnector connector;
   private final SessionStore store;
   private final SessionSpec spec;
@@ -51,6 +51,7 @@ final class BoundedChatSession implements ChatSession {
 
   // Written by the turn's holder only; immutable lists without the system prompt.
   private volatile List<ChatMessage> remembered;
+  // Written by add(), once per successful model call of the session.
   private volatile TokenUsage usage = TokenUsage.ZERO;
 
   private BoundedChatSession(
@@ -122,7 +123,7 @@ final class BoundedChatSession implements ChatSession {
     takeTurn();
     try {
       List<ChatMessage> sent = toSend(message);
-      ChatResponse response = connector.chatForSession(request(sent), id);
+      ChatResponse response = connector.chatForSession(request(sent), this);
       record(sent, response);
       return response;
     } finally {
@@ -152,7 +153,7 @@ final class BoundedChatSession implements ChatSession {
     // From here the connector ends the completion exactly once, which gives the turn back.
     return connector.streamForSession(
         request,
-        id,
+        this,
         new StreamCompletion() {
           @Override
           public void succeeded(ChatResponse response) {
@@ -182,8 +183,6 @@ final class BoundedChatSession implements ChatSession {
 
   // Called with the turn held, once the answer is complete.
   private void record(List<ChatMessage> sent, ChatResponse response) {
-    usage = usage.plus(response.usage());
-
     AssistantMessage answer = response.choices().get(0).message();
     List<ChatMessage> next = new ArrayList<>(sent.size() + 1);
     next.addAll(sent);
@@ -227,6 +226,17 @@ final class BoundedChatSession implements ChatSession {
   @Override
   public TokenUsage usage() {
     return usage;
+  }
+
+  @Override
+  public String sessionId() {
+    return id;
+  }
+
+  // Each model call as it succeeds, so that the rounds of a loop that fails later still count.
+  @Override
+  public synchronized void add(TokenUsage tokens) {
+    usage = usage.plus(tokens);
   }
 
   @Override

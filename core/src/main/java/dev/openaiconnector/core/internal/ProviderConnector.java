@@ -102,22 +102,22 @@ public final class ProviderConnector implements Connector {
    * Sends a chat request, on behalf of a session or not; with tools, runs the tool loop.
    *
    * @param request the request
-   * @param sessionId the session the calls belong to, reported to usage listeners; or null
+   * @param session the session the calls belong to, which counts their usage too; or null
    * @return the answer; with tools, carrying every round and the summed usage
    */
-  ChatResponse chatForSession(ChatRequest request, @Nullable String sessionId) {
+  ChatResponse chatForSession(ChatRequest request, @Nullable SessionUsage session) {
     Objects.requireNonNull(request, "request");
     ensureOpen();
     checkCapabilities(request);
     if (request.tools().isEmpty()) {
-      return callOnce(request, sessionId);
+      return callOnce(request, session);
     }
-    return toolLoop.run(request, round -> callOnce(round, sessionId));
+    return toolLoop.run(request, round -> callOnce(round, session));
   }
 
   // One provider call: the only place that reaches the port, so every model call is logged and
   // counted once, whether it is a plain request or a round of the tool loop.
-  private ChatResponse callOnce(ChatRequest request, @Nullable String sessionId) {
+  private ChatResponse callOnce(ChatRequest request, @Nullable SessionUsage session) {
     ensureOpen();
     long started = System.nanoTime();
     ChatResponse response;
@@ -154,7 +154,7 @@ public final class ProviderConnector implements Connector {
           elapsedMillis(started),
           requestId);
     }
-    recordUsage(request.model(), Operation.CHAT, response.usage(), sessionId, requestId);
+    recordUsage(request.model(), Operation.CHAT, response.usage(), session, requestId);
     return response;
   }
 
@@ -175,7 +175,7 @@ public final class ProviderConnector implements Connector {
    * loop.
    *
    * @param request the request
-   * @param sessionId the session the calls belong to, reported to usage listeners; or null
+   * @param session the session the calls belong to, which counts their usage too; or null
    * @param completion learns of the stream's answer and end; its {@link StreamCompletion#ended()}
    *     is called exactly once, also when this method throws
    * @return the open stream
@@ -183,7 +183,7 @@ public final class ProviderConnector implements Connector {
    *     what the request needs
    */
   ChatStream streamForSession(
-      ChatRequest request, @Nullable String sessionId, StreamCompletion completion) {
+      ChatRequest request, @Nullable SessionUsage session, StreamCompletion completion) {
     StreamCompletion once = StreamCompletion.once(completion);
     try {
       Objects.requireNonNull(request, "request");
@@ -192,7 +192,7 @@ public final class ProviderConnector implements Connector {
       ChatStreamPort port = streamPort();
       ToolLoop.Conversation conversation =
           request.tools().isEmpty() ? null : toolLoop.start(request);
-      return AssemblingChatStream.open(this, port, request, conversation, sessionId, once);
+      return AssemblingChatStream.open(this, port, request, conversation, session, once);
     } catch (RuntimeException | Error e) {
       once.ended();
       throw e;
@@ -373,20 +373,30 @@ public final class ProviderConnector implements Connector {
    * @param model the model the request named
    * @param operation the kind of call
    * @param tokens the call's usage
-   * @param sessionId the session the call belongs to, or null
+   * @param session the session the call belongs to, which counts it too; or null
    * @param requestId the provider's request id, or null
    */
   void recordUsage(
       String model,
       Operation operation,
       TokenUsage tokens,
-      @Nullable String sessionId,
+      @Nullable SessionUsage session,
       @Nullable String requestId) {
     usage.record(providerId, model, operation, tokens);
+    if (session != null) {
+      session.add(tokens);
+    }
     if (usageListeners.isEmpty()) {
       return;
     }
-    UsageEvent event = new UsageEvent(providerId, model, operation, tokens, sessionId, requestId);
+    UsageEvent event =
+        new UsageEvent(
+            providerId,
+            model,
+            operation,
+            tokens,
+            session == null ? null : session.sessionId(),
+            requestId);
     for (UsageListener listener : usageListeners) {
       try {
         listener.onUsage(event);
