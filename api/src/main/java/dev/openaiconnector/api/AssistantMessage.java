@@ -2,7 +2,6 @@ package dev.openaiconnector.api;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,13 +30,9 @@ public record AssistantMessage(
     return new AssistantMessage(Objects.requireNonNull(content, "content"), List.of(), null);
   }
 
-  /**
-   * Returns the text, if the model wrote any.
-   *
-   * @return the text
-   */
-  public Optional<String> text() {
-    return Optional.ofNullable(content);
+  @Override
+  public String text() {
+    return content == null ? "" : content;
   }
 
   /**

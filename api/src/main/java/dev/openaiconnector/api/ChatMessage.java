@@ -14,6 +14,14 @@ public sealed interface ChatMessage permits SystemMessage, UserMessage, Assistan
   Role role();
 
   /**
+   * Returns the message's text: the instructions, the user's text parts joined by newlines
+   * (images left out), the assistant's answer, or the tool's result.
+   *
+   * @return the text; empty for an assistant message that only calls tools or refuses
+   */
+  String text();
+
+  /**
    * A system message.
    *
    * @param text the instructions

@@ -588,25 +588,12 @@ public final class ChatRequest {
 
     private boolean mentionsJson() {
       for (ChatMessage message : messages) {
-        String text = textOf(message);
+        String text = message.text();
         if (text.toLowerCase(Locale.ROOT).contains("json")) {
           return true;
         }
       }
       return false;
-    }
-
-    private static String textOf(ChatMessage message) {
-      if (message instanceof SystemMessage) {
-        return ((SystemMessage) message).text();
-      }
-      if (message instanceof UserMessage) {
-        return ((UserMessage) message).text();
-      }
-      if (message instanceof AssistantMessage) {
-        return ((AssistantMessage) message).text().orElse("");
-      }
-      return ((ToolMessage) message).content();
     }
 
     private static void checkRange(

@@ -97,8 +97,7 @@ public final class ChatResponse {
    *     {@link #message()} shows
    */
   public String content() {
-    String content = message().content();
-    return content == null ? "" : content;
+    return message().text();
   }
 
   /**

@@ -16,6 +16,11 @@ public record ToolMessage(String toolCallId, String content) implements ChatMess
   }
 
   @Override
+  public String text() {
+    return content;
+  }
+
+  @Override
   public Role role() {
     return Role.TOOL;
   }

@@ -1,7 +1,6 @@
 package dev.openaiconnector.api;
 
 import java.util.Objects;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,14 +27,5 @@ public record UsageEvent(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(usage, "usage");
-  }
-
-  /**
-   * Returns the session the call belonged to.
-   *
-   * @return the session id, or empty for a call outside a session
-   */
-  public Optional<String> session() {
-    return Optional.ofNullable(sessionId);
   }
 }

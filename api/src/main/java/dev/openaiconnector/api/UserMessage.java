@@ -38,11 +38,7 @@ public record UserMessage(List<ContentPart> parts) implements ChatMessage {
     return new UserMessage(List.of(parts));
   }
 
-  /**
-   * Returns the text parts joined by newlines; images are left out.
-   *
-   * @return the text
-   */
+  @Override
   public String text() {
     return parts.stream()
         .filter(TextPart.class::isInstance)

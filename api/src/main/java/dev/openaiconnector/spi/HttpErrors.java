@@ -13,6 +13,7 @@ import dev.openaiconnector.api.RateLimitException;
 import dev.openaiconnector.api.RequestTimeoutException;
 import dev.openaiconnector.api.ServerException;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one table from an HTTP error status to an exception type, shared by every HTTP provider so
@@ -48,8 +49,32 @@ public final class HttpErrors {
    * @throws IllegalArgumentException if the status is not an error status
    */
   public static ConnectorException toException(String message, ErrorDetails details) {
-    int status = details.status();
-    if (status < 400) {
+    return toException(details.status(), message, details);
+  }
+
+  /**
+   * Tells whether a provider's error code means its content filter refused the prompt or answer.
+   *
+   * @param code the error code, or null
+   * @return true for {@code content_filter}, {@code content_policy_violation} and Azure's {@code
+   *     ResponsibleAIPolicyViolation}
+   */
+  public static boolean isContentFilter(@Nullable String code) {
+    return code != null && CONTENT_FILTER_CODES.contains(code);
+  }
+
+  /**
+   * Maps an error by the HTTP status it stands for, where the response's own status says nothing:
+   * an error event inside a stream that began with {@code 200}.
+   *
+   * @param status the error status the failure stands for, 400 or above
+   * @param message what happened; must hold no secret
+   * @param details what the provider said, with the response's real status
+   * @return the exception to throw
+   * @throws IllegalArgumentException if {@code status} is not an error status
+   */
+  public static ConnectorException toException(int status, String message, ErrorDetails details) {
+    if (status < 400 || status > 599) {
       throw new IllegalArgumentException("not an error status: " + status);
     }
     String code = details.errorCode();
@@ -68,11 +93,11 @@ public final class HttpErrors {
       case 409:
         return new ConflictException(message, details, null);
       case 429:
-        return "insufficient_quota".equals(code)
+        return "insufficient_quota".equals(code) || "insufficient_quota".equals(details.errorType())
             ? new QuotaExceededException(message, details, null)
             : new RateLimitException(message, details, null);
       default:
-        return code != null && CONTENT_FILTER_CODES.contains(code)
+        return isContentFilter(code)
             ? new ContentFilterException(message, details, null)
             : new InvalidRequestException(message, details, null);
     }

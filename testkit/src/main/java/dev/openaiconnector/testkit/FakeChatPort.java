@@ -6,10 +6,7 @@ import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatResponse;
 import dev.openaiconnector.api.Choice;
 import dev.openaiconnector.api.FinishReason;
-import dev.openaiconnector.api.SystemMessage;
 import dev.openaiconnector.api.TokenUsage;
-import dev.openaiconnector.api.ToolMessage;
-import dev.openaiconnector.api.UserMessage;
 import dev.openaiconnector.spi.ChatPort;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -139,7 +136,7 @@ public final class FakeChatPort implements ChatPort {
   public static ChatResponse textAnswer(ChatRequest request, String text) {
     long promptChars = 0;
     for (ChatMessage message : request.messages()) {
-      promptChars += textLength(message);
+      promptChars += message.text().length();
     }
     return ChatResponse.builder()
         .id("fake-" + Integer.toHexString(text.hashCode()))
@@ -151,18 +148,5 @@ public final class FakeChatPort implements ChatPort {
 
   private static long tokens(long chars) {
     return (chars + 3) / 4;
-  }
-
-  private static int textLength(ChatMessage message) {
-    if (message instanceof SystemMessage) {
-      return ((SystemMessage) message).text().length();
-    }
-    if (message instanceof UserMessage) {
-      return ((UserMessage) message).text().length();
-    }
-    if (message instanceof ToolMessage) {
-      return ((ToolMessage) message).content().length();
-    }
-    return ((AssistantMessage) message).text().map(String::length).orElse(0);
   }
 }

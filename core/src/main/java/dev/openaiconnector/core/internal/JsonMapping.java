@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
@@ -114,6 +115,21 @@ public final class JsonMapping {
       throw new IllegalStateException(
           "the result of tool '" + toolName + "' cannot be written as JSON: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Writes the result sent for a tool call that did not succeed: {@code {"error": ..., "message":
+   * ...}}, in that order.
+   *
+   * @param error the outcome, in lower case
+   * @param message what the model should know
+   * @return the JSON text
+   */
+  public static String errorResult(String error, String message) {
+    ObjectNode node = WRITER.createObjectNode();
+    node.put("error", error);
+    node.put("message", message);
+    return node.toString();
   }
 
   private static String syntaxError(JsonProcessingException e) {

@@ -54,7 +54,7 @@ public final class StructuredOutputs {
     if (refusal != null) {
       return StructuredResponse.refused(refusal, response);
     }
-    String content = message.text().orElse("");
+    String content = message.text();
     String typeName = type.getSimpleName();
     if (content.isBlank()) {
       throw new StructuredOutputException(

@@ -487,11 +487,7 @@ final class ToolLoop implements AutoCloseable {
 
   /** The content sent for a call that did not succeed: {"error":"<outcome>","message":"..."}. */
   private static String error(Outcome outcome, String message) {
-    return "{\"error\":\""
-        + outcome.name().toLowerCase(Locale.ROOT)
-        + "\",\"message\":"
-        + jsonString(message)
-        + "}";
+    return JsonMapping.errorResult(outcome.name().toLowerCase(Locale.ROOT), message);
   }
 
   private static boolean isFailure(Outcome outcome) {
@@ -545,37 +541,6 @@ final class ToolLoop implements AutoCloseable {
 
   private static String truncate(String text, int max) {
     return text.length() <= max ? text : text.substring(0, max) + "...";
-  }
-
-  private static String jsonString(String text) {
-    StringBuilder json = new StringBuilder(text.length() + 2).append('"');
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '"':
-          json.append("\\\"");
-          break;
-        case '\\':
-          json.append("\\\\");
-          break;
-        case '\n':
-          json.append("\\n");
-          break;
-        case '\r':
-          json.append("\\r");
-          break;
-        case '\t':
-          json.append("\\t");
-          break;
-        default:
-          if (c < 0x20) {
-            json.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            json.append(c);
-          }
-      }
-    }
-    return json.append('"').toString();
   }
 
   /** A call to run: its position in the round, the tool, and the call as it will run. */

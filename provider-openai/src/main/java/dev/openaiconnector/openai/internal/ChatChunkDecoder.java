@@ -1,7 +1,5 @@
 package dev.openaiconnector.openai.internal;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.openaiconnector.api.ChatDelta;
@@ -149,29 +147,9 @@ public final class ChatChunkDecoder {
     return fragments;
   }
 
-  // The parser's own message may quote the chunk, and a chunk holds the answer: only say where.
   private UnexpectedResponseException malformed(@Nullable IOException e, int length) {
-    String where = "";
-    if (e instanceof JsonProcessingException) {
-      JsonLocation location = ((JsonProcessingException) e).getLocation();
-      where =
-          " ("
-              + e.getClass().getSimpleName()
-              + (location == null ? "" : " at column " + location.getColumnNr())
-              + ")";
-    } else if (e != null) {
-      where = " (" + e.getClass().getSimpleName() + ")";
-    }
-    return new UnexpectedResponseException(
-        "A chunk of the "
-            + failures.providerName()
-            + " stream could not be read as a chat completion chunk"
-            + where
-            + "; it had "
-            + length
-            + " bytes",
-        details,
-        null);
+    return failures.unreadable(
+        "A chunk of the " + failures.providerName() + " stream", e, length, details);
   }
 
   /**

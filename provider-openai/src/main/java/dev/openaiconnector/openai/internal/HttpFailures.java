@@ -1,5 +1,7 @@
 package dev.openaiconnector.openai.internal;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.openaiconnector.api.ConnectionException;
@@ -11,6 +13,7 @@ import dev.openaiconnector.api.QuotaExceededException;
 import dev.openaiconnector.api.RateLimitException;
 import dev.openaiconnector.api.RequestTimeoutException;
 import dev.openaiconnector.api.ServerException;
+import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.openai.internal.ErrorResponseDto.ErrorDto;
 import dev.openaiconnector.spi.HttpErrors;
 import feign.FeignException;
@@ -26,7 +29,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -42,10 +44,6 @@ public final class HttpFailures {
   private static final Pattern TAGS = Pattern.compile("<[^>]*>");
   private static final Pattern SPACES = Pattern.compile("\\s+");
   private static final byte[] NO_BODY = new byte[0];
-  // The codes HttpErrors treats as a content filter's, for errors that come without a status.
-  private static final Set<String> CONTENT_FILTER_CODES =
-      Set.of("content_filter", "content_policy_violation", "ResponsibleAIPolicyViolation");
-
   private final String providerId;
   private final String providerName;
   private final ObjectReader errorReader;
@@ -141,38 +139,34 @@ public final class HttpFailures {
             + redact(error.message() == null ? "(no message)" : error.message());
     String code = code(error.code());
     String type = error.type();
+    // A numeric code (vLLM, LiteLLM) is the status itself; otherwise the status the error stands
+    // for, so that the one status table decides as it does for HTTP errors.
     int status = errorStatus(code);
-    if (status != 0) {
-      return HttpErrors.toException(
-          message,
-          new ErrorDetails(
-              providerId, status, type, code, error.param(), streamDetails.requestId(), null));
-    }
     ErrorDetails details =
         new ErrorDetails(
             providerId,
-            streamDetails.status(),
+            status != 0 ? status : streamDetails.status(),
             type,
             code,
             error.param(),
             streamDetails.requestId(),
             null);
-    if ("insufficient_quota".equals(code) || "insufficient_quota".equals(type)) {
-      return new QuotaExceededException(message, details, null);
-    }
-    if ("rate_limit_exceeded".equals(code)
+    return HttpErrors.toException(status != 0 ? status : statusOf(code, type), message, details);
+  }
+
+  private static int statusOf(@Nullable String code, @Nullable String type) {
+    if ("insufficient_quota".equals(code)
+        || "insufficient_quota".equals(type)
+        || "rate_limit_exceeded".equals(code)
         || "rate_limit_error".equals(type)
         || "requests".equals(type)
         || "tokens".equals(type)) {
-      return new RateLimitException(message, details, null);
+      return 429;
     }
-    if (code != null && CONTENT_FILTER_CODES.contains(code)) {
-      return new ContentFilterException(message, details, null);
+    if ("invalid_request_error".equals(type) || HttpErrors.isContentFilter(code)) {
+      return 400;
     }
-    if ("invalid_request_error".equals(type)) {
-      return new InvalidRequestException(message, details, null);
-    }
-    return new ServerException(message, details, null);
+    return 500;
   }
 
   private static int errorStatus(@Nullable String code) {
@@ -233,6 +227,33 @@ public final class HttpFailures {
           details(response.status(), response.headers()),
           e);
     }
+  }
+
+  /**
+   * The failure for a body or chunk that is not what the API sends. The parser's own message is
+   * left out: it quotes the input, which holds the answer.
+   *
+   * @param what what could not be read, for example {@code The chat completion}
+   * @param cause the parser's failure, or null when the input parsed to nothing usable
+   * @param length the input's length in bytes
+   * @param details the status and request id
+   * @return the exception to throw
+   */
+  public UnexpectedResponseException unreadable(
+      String what, @Nullable IOException cause, int length, ErrorDetails details) {
+    String where = "";
+    if (cause instanceof JsonProcessingException) {
+      JsonLocation location = ((JsonProcessingException) cause).getLocation();
+      where =
+          " ("
+              + cause.getClass().getSimpleName()
+              + (location == null ? "" : " at column " + location.getColumnNr())
+              + ")";
+    } else if (cause != null) {
+      where = " (" + cause.getClass().getSimpleName() + ")";
+    }
+    return new UnexpectedResponseException(
+        what + " could not be read" + where + "; it had " + length + " bytes", details, null);
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.openaiconnector.openai.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatResponse;
@@ -60,23 +59,10 @@ public final class OpenAiChatPort implements ChatPort {
       try {
         dto = responseReader.readValue(bytes);
       } catch (IOException e) {
-        // The parser's own message quotes the body, which holds the answer: only say where.
-        throw new UnexpectedResponseException(
-            "The chat completion could not be read as JSON ("
-                + e.getClass().getSimpleName()
-                + (e instanceof JsonProcessingException
-                        && ((JsonProcessingException) e).getLocation() != null
-                    ? " at column " + ((JsonProcessingException) e).getLocation().getColumnNr()
-                    : "")
-                + "); the body had "
-                + bytes.length
-                + " bytes",
-            details,
-            null);
+        throw failures.unreadable("The chat completion", e, bytes.length, details);
       }
       if (dto == null) {
-        throw new UnexpectedResponseException(
-            "The chat completion body is the JSON literal null", details, null);
+        throw failures.unreadable("The chat completion", null, bytes.length, details);
       }
       try {
         return mapping.fromDto(dto, HttpFailures.requestId(headers), details);
