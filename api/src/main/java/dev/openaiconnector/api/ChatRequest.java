@@ -1,5 +1,6 @@
 package dev.openaiconnector.api;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,6 +41,8 @@ public final class ChatRequest {
   private final List<Tool> tools;
   private final @Nullable ToolChoice toolChoice;
   private final @Nullable Boolean parallelToolCalls;
+  private final @Nullable Duration timeout;
+  private final @Nullable Integer maxRetries;
 
   private ChatRequest(Builder builder) {
     this.model = builder.model.strip();
@@ -57,6 +60,8 @@ public final class ChatRequest {
     this.tools = List.copyOf(builder.tools);
     this.toolChoice = builder.toolChoice;
     this.parallelToolCalls = builder.parallelToolCalls;
+    this.timeout = builder.timeout;
+    this.maxRetries = builder.maxRetries;
   }
 
   /**
@@ -90,6 +95,8 @@ public final class ChatRequest {
     builder.tools.addAll(tools);
     builder.toolChoice = toolChoice;
     builder.parallelToolCalls = parallelToolCalls;
+    builder.timeout = timeout;
+    builder.maxRetries = maxRetries;
     return builder;
   }
 
@@ -240,6 +247,26 @@ public final class ChatRequest {
   }
 
   /**
+   * Returns this request's deadline, across every attempt, which replaces the connector's call
+   * timeout. It is not sent to the provider.
+   *
+   * @return the timeout, or null for the connector's
+   */
+  public @Nullable Duration timeout() {
+    return timeout;
+  }
+
+  /**
+   * Returns how many times this request may be retried after a retriable failure, which replaces
+   * the connector's retry policy's limit. It is not sent to the provider.
+   *
+   * @return the number of retries, or null for the connector's
+   */
+  public @Nullable Integer maxRetries() {
+    return maxRetries;
+  }
+
+  /**
    * Tells whether any user message holds an image.
    *
    * @return true if the request needs a vision-capable model
@@ -287,6 +314,8 @@ public final class ChatRequest {
     private final List<Tool> tools = new ArrayList<>();
     private @Nullable ToolChoice toolChoice;
     private @Nullable Boolean parallelToolCalls;
+    private @Nullable Duration timeout;
+    private @Nullable Integer maxRetries;
 
     private Builder() {}
 
@@ -524,6 +553,31 @@ public final class ChatRequest {
     }
 
     /**
+     * Sets the time this request may take, across every attempt and the waits between them; it
+     * replaces the connector's call timeout for this request. For a stream it bounds the time
+     * until the response starts; the stream's idle timeout applies after that.
+     *
+     * @param timeout the timeout, positive; or null for the connector's
+     * @return this builder
+     */
+    public Builder timeout(@Nullable Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets how many times this request may be retried after a retriable failure; it replaces the
+     * connector's retry policy's limit for this request. Zero turns retries off.
+     *
+     * @param maxRetries the number of retries, zero or more; or null for the connector's
+     * @return this builder
+     */
+    public Builder maxRetries(@Nullable Integer maxRetries) {
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    /**
      * Checks every field and builds the request.
      *
      * @return the request
@@ -554,6 +608,15 @@ public final class ChatRequest {
         problems.add(
             "responseFormat json_object needs the word \"JSON\" in a message (the API rejects the"
                 + " request otherwise); say e.g. \"Answer in JSON.\" in the system message");
+      }
+      if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+        problems.add(
+            "timeout must be positive, was " + timeout + "; leave it unset for the connector's");
+      }
+      if (maxRetries != null && maxRetries < 0) {
+        problems.add(
+            "maxRetries must be zero or more, was " + maxRetries
+                + "; use 0 to turn retries off for this request");
       }
       checkTools(problems);
       if (!problems.isEmpty()) {

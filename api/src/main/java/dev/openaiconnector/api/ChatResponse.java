@@ -18,6 +18,7 @@ public final class ChatResponse {
   private final @Nullable String requestId;
   private final @Nullable String systemFingerprint;
   private final List<ToolRound> toolRounds;
+  private final RateLimits rateLimits;
 
   private ChatResponse(Builder builder) {
     this.id = builder.id;
@@ -27,6 +28,7 @@ public final class ChatResponse {
     this.requestId = builder.requestId;
     this.systemFingerprint = builder.systemFingerprint;
     this.toolRounds = List.copyOf(builder.toolRounds);
+    this.rateLimits = builder.rateLimits;
   }
 
   /**
@@ -51,7 +53,8 @@ public final class ChatResponse {
         .usage(usage)
         .requestId(requestId)
         .systemFingerprint(systemFingerprint)
-        .toolRounds(toolRounds);
+        .toolRounds(toolRounds)
+        .rateLimits(rateLimits);
   }
 
   /**
@@ -147,6 +150,15 @@ public final class ChatResponse {
     return toolRounds;
   }
 
+  /**
+   * Returns the provider's rate-limit state after this call; with tools, after the last round.
+   *
+   * @return the rate limits, {@link RateLimits#NONE} when the provider sent none
+   */
+  public RateLimits rateLimits() {
+    return rateLimits;
+  }
+
   // Content is left out: answers may hold personal data and must not reach logs.
   @Override
   public String toString() {
@@ -173,6 +185,7 @@ public final class ChatResponse {
     private @Nullable String requestId;
     private @Nullable String systemFingerprint;
     private final List<ToolRound> toolRounds = new ArrayList<>();
+    private RateLimits rateLimits = RateLimits.NONE;
 
     private Builder() {}
 
@@ -265,6 +278,17 @@ public final class ChatResponse {
       Objects.requireNonNull(rounds, "rounds");
       toolRounds.clear();
       rounds.forEach(round -> toolRounds.add(Objects.requireNonNull(round, "round")));
+      return this;
+    }
+
+    /**
+     * Sets the provider's rate-limit state after the call.
+     *
+     * @param rateLimits the rate limits
+     * @return this builder
+     */
+    public Builder rateLimits(RateLimits rateLimits) {
+      this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
       return this;
     }
 

@@ -77,6 +77,17 @@ public interface Connector extends AutoCloseable {
   UsageTracker usage();
 
   /**
+   * Tests the configuration (the "configuration test"): makes the cheapest valid call for each
+   * operation the provider offers and reports, per operation, whether it works or why not, with
+   * the latency and the server's message. The models it calls are set in the connector's builder.
+   * Costs a few tokens. Expected failures (authentication, permission, not found, network, rate
+   * limits) are reported, never thrown; calls are not retried.
+   *
+   * @return one result per operation
+   */
+  ConnectionCheck checkConnection();
+
+  /**
    * Returns the id of the provider this connector talks to.
    *
    * @return the provider id, for example {@code openai}

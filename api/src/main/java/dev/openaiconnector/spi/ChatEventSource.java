@@ -1,6 +1,7 @@
 package dev.openaiconnector.spi;
 
 import dev.openaiconnector.api.ChatDelta;
+import dev.openaiconnector.api.RateLimits;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +27,13 @@ public interface ChatEventSource extends AutoCloseable {
    * @return the request id, or null if the provider sent none
    */
   @Nullable String requestId();
+
+  /**
+   * Returns the provider's rate-limit state, from the response headers.
+   *
+   * @return the rate limits, {@link RateLimits#NONE} if the provider sent none
+   */
+  RateLimits rateLimits();
 
   /**
    * Returns the completion's id as the stream reports it.

@@ -17,8 +17,10 @@ public interface ChatPort {
    * Sends the request and returns the answer.
    *
    * @param request a request already validated by the core
+   * @param deadline when the call must have ended, body included; past it the port gives up with
+   *     a {@link dev.openaiconnector.api.RequestTimeoutException}
    * @return the answer, never null
    * @throws dev.openaiconnector.api.ConnectorException for every failure
    */
-  ChatResponse complete(ChatRequest request);
+  ChatResponse complete(ChatRequest request, Deadline deadline);
 }

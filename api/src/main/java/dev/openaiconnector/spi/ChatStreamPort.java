@@ -13,8 +13,11 @@ public interface ChatStreamPort {
    * Sends the request and returns once the response has started (status and headers read).
    *
    * @param request a request already validated by the core
+   * @param deadline when the response must have started (status and headers read); past it the
+   *     port gives up with a {@link dev.openaiconnector.api.RequestTimeoutException}. The stream's
+   *     own idle timeout, not this deadline, bounds the reading that follows.
    * @return the source of deltas, to be closed by the caller
    * @throws dev.openaiconnector.api.ConnectorException if the request fails before streaming
    */
-  ChatEventSource open(ChatRequest request);
+  ChatEventSource open(ChatRequest request, Deadline deadline);
 }

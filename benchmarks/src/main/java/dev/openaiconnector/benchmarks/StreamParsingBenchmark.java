@@ -1,5 +1,6 @@
 package dev.openaiconnector.benchmarks;
 
+import dev.openaiconnector.spi.Deadline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.sun.net.httpserver.HttpExchange;
@@ -181,7 +182,7 @@ public class StreamParsingBenchmark {
   @Warmup(iterations = 5, time = 2)
   public int providerOverLoopback(Loopback loopback, Blackhole blackhole) {
     int deltas = 0;
-    try (ChatEventSource source = loopback.port.open(loopback.request)) {
+    try (ChatEventSource source = loopback.port.open(loopback.request, Deadline.after(Duration.ofMinutes(1)))) {
       for (ChatDelta delta = source.next(); delta != null; delta = source.next()) {
         blackhole.consume(delta);
         deltas++;

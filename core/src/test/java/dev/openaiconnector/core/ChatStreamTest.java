@@ -426,7 +426,7 @@ class ChatStreamTest {
 
     @Override
     public ChatPort chat() {
-      return request -> {
+      return (request, deadline) -> {
         throw new AssertionError("not called");
       };
     }

@@ -128,7 +128,7 @@ class ConnectorTest {
 
   @Test
   void missingAnswerIsAnUnexpectedResponse() {
-    Provider silent = new SingleChatProvider(request -> null);
+    Provider silent = new SingleChatProvider((request, deadline) -> null);
 
     try (Connector connector = Connectors.builder().provider(silent).build()) {
       assertThatThrownBy(() -> connector.chat(HELLO))
@@ -154,7 +154,7 @@ class ConnectorTest {
 
   @Test
   void closesTheProviderOnceHoweverOftenItIsClosed() {
-    SingleChatProvider provider = new SingleChatProvider(request -> answer(request, "hi"));
+    SingleChatProvider provider = new SingleChatProvider((request, deadline) -> answer(request, "hi"));
     Connector connector = Connectors.builder().provider(provider).build();
 
     connector.close();

@@ -1,5 +1,6 @@
 package dev.openaiconnector.openai;
 
+import static dev.openaiconnector.openai.TestDeadlines.soon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -63,7 +64,7 @@ class OpenAiChatTest {
 
   @Test
   void returnsTheAnswerWithUsageAndRequestId() {
-    ChatResponse response = provider.chat().complete(hello());
+    ChatResponse response = provider.chat().complete(hello(), soon());
 
     assertThat(response.content()).isEqualTo("Echo: Hello there");
     assertThat(response.model()).isEqualTo("gpt-4o-mini");
@@ -85,12 +86,12 @@ class OpenAiChatTest {
       server.enqueue(FakeResponse.chatCompletion(i % 2 == 0 ? "small" : large));
     }
     for (int i = 0; i < 10; i++) {
-      assertThat(provider.chat().complete(hello()).content()).isIn("small", large);
+      assertThat(provider.chat().complete(hello(), soon()).content()).isIn("small", large);
     }
     server.enqueue(FakeResponse.error(429, "requests", "rate_limit_exceeded", "slow down"));
-    assertThatThrownBy(() -> provider.chat().complete(hello()))
+    assertThatThrownBy(() -> provider.chat().complete(hello(), soon()))
         .isInstanceOf(RateLimitException.class);
-    provider.chat().complete(hello());
+    provider.chat().complete(hello(), soon());
 
     assertThat(server.requestCount()).isEqualTo(12);
     assertThat(server.connectionCount()).isEqualTo(1);
@@ -100,7 +101,7 @@ class OpenAiChatTest {
   void sendsTheStandardHeaders() {
     OpenAiProvider withOrg =
         provider(OpenAiProvider.builder().organization("org-123").project("proj_456"));
-    withOrg.chat().complete(hello());
+    withOrg.chat().complete(hello(), soon());
     withOrg.close();
 
     RecordedRequest request = server.takeRequest();
@@ -117,7 +118,7 @@ class OpenAiChatTest {
 
   @Test
   void pinsCleartextCallsToHttp11WithoutAnUpgradeRequest() {
-    provider.chat().complete(hello());
+    provider.chat().complete(hello(), soon());
 
     RecordedRequest request = server.takeRequest();
     assertThat(request.header("Upgrade")).isEmpty();
@@ -143,7 +144,7 @@ class OpenAiChatTest {
             .responseFormat(ResponseFormat.jsonObject())
             .build();
 
-    ChatResponse response = provider.chat().complete(request);
+    ChatResponse response = provider.chat().complete(request, soon());
 
     JsonNode body = JSON.readTree(server.takeRequest().body());
     assertThat(body.get("model").asText()).isEqualTo("gpt-4o");
@@ -164,7 +165,7 @@ class OpenAiChatTest {
 
   @Test
   void leavesUnsetOptionsOut() throws Exception {
-    provider.chat().complete(hello());
+    provider.chat().complete(hello(), soon());
 
     JsonNode body = JSON.readTree(server.takeRequest().body());
     assertThat(body.fieldNames()).toIterable().containsExactlyInAnyOrder("model", "messages");
@@ -175,7 +176,9 @@ class OpenAiChatTest {
   void sendsMaxTokensUnderTheLegacyNameWhenConfigured() throws Exception {
     OpenAiProvider legacy =
         provider(OpenAiProvider.builder().maxTokensField(MaxTokensField.MAX_TOKENS));
-    legacy.chat().complete(ChatRequest.builder().model("local").user("hi").maxTokens(7).build());
+    legacy
+        .chat()
+        .complete(ChatRequest.builder().model("local").user("hi").maxTokens(7).build(), soon());
     legacy.close();
 
     JsonNode body = JSON.readTree(server.takeRequest().body());
@@ -202,7 +205,7 @@ class OpenAiChatTest {
             .user("And now?")
             .build();
 
-    provider.chat().complete(request);
+    provider.chat().complete(request, soon());
 
     JsonNode messages = JSON.readTree(server.takeRequest().body()).get("messages");
     assertThat(messages).hasSize(6);
@@ -242,7 +245,7 @@ class OpenAiChatTest {
             .parallelToolCalls(false)
             .build();
 
-    provider.chat().complete(request);
+    provider.chat().complete(request, soon());
 
     JsonNode body = JSON.readTree(server.takeRequest().body());
     JsonNode function = body.get("tools").get(0).get("function");
@@ -263,7 +266,9 @@ class OpenAiChatTest {
     for (ToolChoice choice : List.of(ToolChoice.auto(), ToolChoice.none(), ToolChoice.required())) {
       provider
           .chat()
-          .complete(ChatRequest.builder().model("m").user("hi").tool(noop).toolChoice(choice).build());
+          .complete(
+              ChatRequest.builder().model("m").user("hi").tool(noop).toolChoice(choice).build(),
+              soon());
       JsonNode body = JSON.readTree(server.takeRequest().body());
       assertThat(body.get("tool_choice").asText()).isEqualTo(choice.mode().name().toLowerCase(java.util.Locale.ROOT));
     }
@@ -281,7 +286,8 @@ class OpenAiChatTest {
                 .model("gpt-4o")
                 .user("Answer briefly")
                 .responseFormat(ResponseFormat.jsonSchema("Answer", schema, true))
-                .build());
+                .build(),
+            soon());
 
     JsonNode format = JSON.readTree(server.takeRequest().body()).get("response_format");
     assertThat(format.get("type").asText()).isEqualTo("json_schema");
@@ -307,7 +313,7 @@ class OpenAiChatTest {
                 + "\"prompt_tokens_details\":{\"cached_tokens\":64},"
                 + "\"completion_tokens_details\":{\"reasoning_tokens\":32}}}"));
 
-    ChatResponse response = provider.chat().complete(hello());
+    ChatResponse response = provider.chat().complete(hello(), soon());
 
     assertThat(response.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
     assertThat(response.message().toolCalls())

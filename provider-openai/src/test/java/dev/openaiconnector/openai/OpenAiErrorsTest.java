@@ -1,5 +1,6 @@
 package dev.openaiconnector.openai;
 
+import static dev.openaiconnector.openai.TestDeadlines.soon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -60,7 +61,7 @@ class OpenAiErrorsTest {
   private ConnectorException failure() {
     ChatRequest request = ChatRequest.builder().model("gpt-4o-mini").user("hi").build();
     ConnectorException failure =
-        catchThrowableOfType(ConnectorException.class, () -> provider.chat().complete(request));
+        catchThrowableOfType(ConnectorException.class, () -> provider.chat().complete(request, soon()));
     assertThat(failure).as("the call must fail").isNotNull();
     assertThat(failure.getMessage()).doesNotContain(KEY).doesNotContain("SECRETkey");
     return failure;
@@ -231,7 +232,7 @@ class OpenAiErrorsTest {
             .build();
     ChatRequest request = ChatRequest.builder().model("gpt-4o-mini").user("hi").build();
 
-    assertThatThrownBy(() -> nowhere.chat().complete(request))
+    assertThatThrownBy(() -> nowhere.chat().complete(request, soon()))
         .isInstanceOf(ConnectionException.class)
         .hasMessageNotContaining(KEY);
     nowhere.close();
@@ -267,7 +268,7 @@ class OpenAiErrorsTest {
     ChatRequest request =
         ChatRequest.builder().model("gpt-4o-mini").user("hi").tool(broken).build();
 
-    assertThatThrownBy(() -> provider.chat().complete(request))
+    assertThatThrownBy(() -> provider.chat().complete(request, soon()))
         .isInstanceOf(dev.openaiconnector.api.RequestValidationException.class)
         .hasMessageContaining("parametersSchema of tool 'lookup'");
     assertThat(server.requestCount()).isZero();

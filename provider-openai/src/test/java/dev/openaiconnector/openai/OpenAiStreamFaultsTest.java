@@ -1,5 +1,6 @@
 package dev.openaiconnector.openai;
 
+import static dev.openaiconnector.openai.TestDeadlines.soon;
 import static dev.openaiconnector.openai.StreamChunks.chunk;
 import static dev.openaiconnector.openai.StreamChunks.content;
 import static dev.openaiconnector.openai.StreamChunks.hello;
@@ -91,7 +92,7 @@ class OpenAiStreamFaultsTest {
 
   private Outcome open(FakeResponse response) {
     server.enqueue(response);
-    try (ChatEventSource source = port.open(hello())) {
+    try (ChatEventSource source = port.open(hello(), soon())) {
       Outcome outcome = readUntilFailure(source);
       assertThatThrownBy(source::next)
           .as("a failed source keeps failing")
@@ -193,7 +194,7 @@ class OpenAiStreamFaultsTest {
             .holdAfter(3, readBeforeCut)
             .cutAfter(3));
 
-    try (ChatEventSource source = port.open(hello())) {
+    try (ChatEventSource source = port.open(hello(), soon())) {
       // The role chunk's empty text, then two pieces.
       assertThat(text(List.of(source.next(), source.next(), source.next()))).isEqualTo("Cut ");
       readBeforeCut.countDown();
@@ -225,7 +226,7 @@ class OpenAiStreamFaultsTest {
         provider(OpenAiProvider.builder().streamIdleTimeout(Duration.ofSeconds(1)));
 
     try (patient;
-        ChatEventSource source = patient.chatStream().orElseThrow().open(hello())) {
+        ChatEventSource source = patient.chatStream().orElseThrow().open(hello(), soon())) {
       StringBuilder text = new StringBuilder();
       for (ChatDelta delta = source.next(); delta != null; delta = source.next()) {
         text.append(delta.text());
@@ -249,7 +250,7 @@ class OpenAiStreamFaultsTest {
     try (OpenAiProvider fromEnvironment = new OpenAiProviderFactory().create(settings)) {
       server.enqueue(FakeResponse.streamedChatCompletion("Stalled", 3).stallAfter(1));
 
-      try (ChatEventSource source = fromEnvironment.chatStream().orElseThrow().open(hello())) {
+      try (ChatEventSource source = fromEnvironment.chatStream().orElseThrow().open(hello(), soon())) {
         assertThat(readUntilFailure(source).failure()).isInstanceOf(RequestTimeoutException.class);
       }
     }
@@ -261,7 +262,7 @@ class OpenAiStreamFaultsTest {
     server.enqueue(FakeResponse.streamedChatCompletion("Held back", 3).holdAfter(2, release));
     OpenAiProvider patient = provider(OpenAiProvider.builder());
     try {
-      ChatEventSource source = patient.chatStream().orElseThrow().open(hello());
+      ChatEventSource source = patient.chatStream().orElseThrow().open(hello(), soon());
       assertThat(text(List.of(source.next(), source.next()))).isEqualTo("Hel");
       Future<ChatDelta> blocked = consumer.submit(source::next);
       awaitBlocked();
@@ -275,10 +276,10 @@ class OpenAiStreamFaultsTest {
       source.close();
       assertThat(openStreams(patient.chatStream().orElseThrow())).isZero();
       // The connection was freed: the server answers the next calls, streamed and plain.
-      try (ChatEventSource next = patient.chatStream().orElseThrow().open(hello())) {
+      try (ChatEventSource next = patient.chatStream().orElseThrow().open(hello(), soon())) {
         assertThat(text(readAll(next))).isEqualTo("Echo: Hello there");
       }
-      assertThat(patient.chat().complete(hello()).content()).isEqualTo("Echo: Hello there");
+      assertThat(patient.chat().complete(hello(), soon()).content()).isEqualTo("Echo: Hello there");
     } finally {
       release.countDown();
       patient.close();
@@ -312,7 +313,7 @@ class OpenAiStreamFaultsTest {
   @Test
   void closingFromTheReadingThreadCancelsAndIsIdempotent() {
     server.enqueue(FakeResponse.streamedChatCompletion("Never read to the end", 2));
-    ChatEventSource source = port.open(hello());
+    ChatEventSource source = port.open(hello(), soon());
     assertThat(source.next()).isNotNull();
 
     source.close();
@@ -327,13 +328,13 @@ class OpenAiStreamFaultsTest {
     server.enqueue(FakeResponse.streamedChatCompletion("Held", 2).holdAfter(2, release));
     OpenAiProvider closing = provider(OpenAiProvider.builder());
     try {
-      ChatEventSource source = closing.chatStream().orElseThrow().open(hello());
+      ChatEventSource source = closing.chatStream().orElseThrow().open(hello(), soon());
       assertThat(source.next()).isNotNull();
 
       closing.close();
 
       assertThatThrownBy(source::next).isInstanceOf(StreamCancelledException.class);
-      assertThatThrownBy(() -> closing.chatStream().orElseThrow().open(hello()))
+      assertThatThrownBy(() -> closing.chatStream().orElseThrow().open(hello(), soon()))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("closed");
     } finally {
@@ -347,14 +348,14 @@ class OpenAiStreamFaultsTest {
         FakeResponse.rateLimited(Duration.ofSeconds(2)).header("x-request-id", "req_429"));
 
     RateLimitException failure =
-        catchThrowableOfType(RateLimitException.class, () -> port.open(hello()));
+        catchThrowableOfType(RateLimitException.class, () -> port.open(hello(), soon()));
 
     assertThat(failure).isNotNull();
     assertThat(failure.status()).hasValue(429);
     assertThat(failure.retryAfter()).hasValue(Duration.ofSeconds(2));
     assertThat(failure.requestId()).hasValue("req_429");
     // The error body was read to its end: the connection serves the next call.
-    assertThat(text(readAll(port.open(hello())))).isEqualTo("Echo: Hello there");
+    assertThat(text(readAll(port.open(hello(), soon())))).isEqualTo("Echo: Hello there");
     assertThat(server.connectionCount()).isEqualTo(1);
   }
 
@@ -362,7 +363,7 @@ class OpenAiStreamFaultsTest {
   void reportsAPlainJsonAnswerToAStreamedRequest() {
     server.enqueue(FakeResponse.chatCompletion("not streamed"));
 
-    assertThatThrownBy(() -> port.open(hello()))
+    assertThatThrownBy(() -> port.open(hello(), soon()))
         .isInstanceOf(UnexpectedResponseException.class)
         .hasMessageContaining("application/json instead of an event stream");
   }
@@ -379,7 +380,7 @@ class OpenAiStreamFaultsTest {
             .baseUrl("http://127.0.0.1:" + closedPort + "/v1")
             .build();
     try {
-      assertThatThrownBy(() -> nowhere.chatStream().orElseThrow().open(hello()))
+      assertThatThrownBy(() -> nowhere.chatStream().orElseThrow().open(hello(), soon()))
           .isInstanceOf(ConnectionException.class)
           .hasMessageNotContaining(KEY);
     } finally {

@@ -1,5 +1,6 @@
 package dev.openaiconnector.openai;
 
+import static dev.openaiconnector.openai.TestDeadlines.soon;
 import static dev.openaiconnector.openai.StreamChunks.chunk;
 import static dev.openaiconnector.openai.StreamChunks.content;
 import static dev.openaiconnector.openai.StreamChunks.finish;
@@ -88,7 +89,7 @@ class OpenAiStreamingTest {
       ChatDelta first =
           CompletableFuture.supplyAsync(
                   () -> {
-                    ChatEventSource source = port.open(hello());
+                    ChatEventSource source = port.open(hello(), soon());
                     opened.complete(source);
                     return source.next();
                   })
@@ -112,7 +113,7 @@ class OpenAiStreamingTest {
         FakeResponse.streamedChatCompletion("Streaming, one piece at a time.", 4)
             .header("x-request-id", "req_stream_1"));
 
-    try (ChatEventSource source = port.open(hello())) {
+    try (ChatEventSource source = port.open(hello(), soon())) {
       List<ChatDelta> deltas = readAll(source);
 
       assertThat(text(deltas)).isEqualTo("Streaming, one piece at a time.");
@@ -132,7 +133,7 @@ class OpenAiStreamingTest {
 
   @Test
   void asksForAStreamWithUsageAndReadsTheServersDefaultAnswer() throws Exception {
-    try (ChatEventSource source = port.open(hello())) {
+    try (ChatEventSource source = port.open(hello(), soon())) {
       List<ChatDelta> deltas = readAll(source);
 
       assertThat(text(deltas)).isEqualTo("Echo: Hello there");
@@ -150,7 +151,7 @@ class OpenAiStreamingTest {
 
   @Test
   void leavesTheStreamFieldsOutOfPlainCalls() throws Exception {
-    provider.chat().complete(hello());
+    provider.chat().complete(hello(), soon());
 
     RecordedRequest request = server.takeRequest();
     JsonNode body = JSON.readTree(request.body());
@@ -176,7 +177,7 @@ class OpenAiStreamingTest {
                 chunk(finish(0, "tool_calls")),
                 usageChunk(80, 40, 0, 0))));
 
-    try (ChatEventSource source = port.open(weatherAndTime())) {
+    try (ChatEventSource source = port.open(weatherAndTime(), soon())) {
       List<ChatDelta> deltas = readAll(source);
 
       assertThat(StreamChunks.toolCalls(deltas))
@@ -193,7 +194,7 @@ class OpenAiStreamingTest {
 
   @Test
   void readsTheServersDefaultToolCallStream() {
-    try (ChatEventSource source = port.open(weatherAndTime())) {
+    try (ChatEventSource source = port.open(weatherAndTime(), soon())) {
       Map<Integer, AssembledCall> calls = StreamChunks.toolCalls(readAll(source));
 
       assertThat(calls.values())
@@ -238,7 +239,7 @@ class OpenAiStreamingTest {
                 chunk(finish(0, "stop"), finish(1, "stop")),
                 usageChunk(5, 3, 0, 0))));
 
-    try (ChatEventSource source = port.open(hello())) {
+    try (ChatEventSource source = port.open(hello(), soon())) {
       List<ChatDelta> deltas = readAll(source);
 
       assertThat(text(deltas.stream().filter(d -> d.choiceIndex() == 0).toList()))
@@ -278,7 +279,7 @@ class OpenAiStreamingTest {
                     + "\"usage\":{\"completion_tokens\":1,\"prompt_tokens\":9,"
                     + "\"total_tokens\":10}}")));
 
-    try (ChatEventSource source = port.open(hello())) {
+    try (ChatEventSource source = port.open(hello(), soon())) {
       List<ChatDelta> deltas = readAll(source);
 
       assertThat(deltas).extracting(ChatDelta::content).containsExactly("", "Hi", null, null);
@@ -298,7 +299,7 @@ class OpenAiStreamingTest {
                 chunk(finish(0, "stop")),
                 usageChunk(1200, 300, 1024, 256))));
 
-    try (ChatEventSource source = port.open(hello())) {
+    try (ChatEventSource source = port.open(hello(), soon())) {
       List<ChatDelta> deltas = readAll(source);
 
       assertThat(deltas.get(deltas.size() - 1).usage())
@@ -326,7 +327,7 @@ class OpenAiStreamingTest {
                 + ":\n\n"
                 + "data: [DONE]\r\n\r\n"));
 
-    try (ChatEventSource source = port.open(hello())) {
+    try (ChatEventSource source = port.open(hello(), soon())) {
       List<ChatDelta> deltas = readAll(source);
 
       assertThat(text(deltas)).isEqualTo("one two");
@@ -341,12 +342,12 @@ class OpenAiStreamingTest {
       server.enqueue(FakeResponse.streamedChatCompletion("answer " + i, 3));
     }
     for (int i = 0; i < 5; i++) {
-      try (ChatEventSource source = port.open(hello())) {
+      try (ChatEventSource source = port.open(hello(), soon())) {
         assertThat(text(readAll(source))).isEqualTo("answer " + i);
         assertThat(OpenAiStreamFaultsTest.openStreams(port)).as("released at the end").isZero();
       }
     }
-    provider.chat().complete(hello());
+    provider.chat().complete(hello(), soon());
 
     assertThat(server.requestCount()).isEqualTo(6);
     assertThat(server.connectionCount()).isEqualTo(1);

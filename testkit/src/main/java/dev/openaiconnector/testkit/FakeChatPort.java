@@ -1,5 +1,6 @@
 package dev.openaiconnector.testkit;
 
+import dev.openaiconnector.spi.Deadline;
 import dev.openaiconnector.api.AssistantMessage;
 import dev.openaiconnector.api.ChatMessage;
 import dev.openaiconnector.api.ChatRequest;
@@ -79,7 +80,7 @@ public final class FakeChatPort implements ChatPort {
   }
 
   @Override
-  public ChatResponse complete(ChatRequest request) {
+  public ChatResponse complete(ChatRequest request, Deadline deadline) {
     Function<ChatRequest, ChatResponse> next;
     synchronized (this) {
       requests.add(request);

@@ -1,5 +1,7 @@
 package dev.openaiconnector.testkit;
 
+import dev.openaiconnector.api.RateLimits;
+import dev.openaiconnector.spi.Deadline;
 import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.FinishReason;
@@ -101,7 +103,7 @@ public final class FakeChatStreamPort implements ChatStreamPort {
   }
 
   @Override
-  public ChatEventSource open(ChatRequest request) {
+  public ChatEventSource open(ChatRequest request, Deadline deadline) {
     Function<ChatRequest, Script> next;
     synchronized (this) {
       requests.add(request);
@@ -204,6 +206,11 @@ public final class FakeChatStreamPort implements ChatStreamPort {
     @Override
     public String requestId() {
       return "req_fake_stream_" + number;
+    }
+
+    @Override
+    public RateLimits rateLimits() {
+      return RateLimits.NONE;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.openaiconnector.core.internal;
 
+import dev.openaiconnector.spi.Deadline;
+import java.time.Duration;
 import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatResponse;
@@ -271,7 +273,7 @@ final class AssemblingChatStream implements ChatStream {
     roundStarted = System.nanoTime();
     ChatEventSource opened;
     try {
-      opened = port.open(request);
+      opened = port.open(request, Deadline.after(Duration.ofMinutes(10)));
     } catch (RuntimeException e) {
       logFailure(e);
       throw e;

@@ -1,5 +1,7 @@
 package dev.openaiconnector.core.internal;
 
+import dev.openaiconnector.spi.Deadline;
+import java.time.Duration;
 import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatResponse;
@@ -122,7 +124,7 @@ public final class ProviderConnector implements Connector {
     long started = System.nanoTime();
     ChatResponse response;
     try {
-      response = provider.chat().complete(request);
+      response = provider.chat().complete(request, Deadline.after(Duration.ofMinutes(10)));
     } catch (RuntimeException e) {
       if (log.isDebugEnabled()) {
         log.debug(
@@ -204,6 +206,11 @@ public final class ProviderConnector implements Connector {
     Objects.requireNonNull(spec, "spec");
     ensureOpen();
     return BoundedChatSession.open(this, spec, sessionStore);
+  }
+
+  @Override
+  public dev.openaiconnector.api.ConnectionCheck checkConnection() {
+    throw new UnsupportedOperationException("TODO(#7): the core helper implements this");
   }
 
   @Override

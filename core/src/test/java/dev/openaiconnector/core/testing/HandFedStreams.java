@@ -1,5 +1,7 @@
 package dev.openaiconnector.core.testing;
 
+import dev.openaiconnector.api.RateLimits;
+import dev.openaiconnector.spi.Deadline;
 import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.spi.Capability;
@@ -39,7 +41,7 @@ public final class HandFedStreams implements Provider, ChatStreamPort {
 
   @Override
   public ChatPort chat() {
-    return request -> {
+    return (request, deadline) -> {
       throw new AssertionError("HandFedStreams only streams");
     };
   }
@@ -50,7 +52,7 @@ public final class HandFedStreams implements Provider, ChatStreamPort {
   }
 
   @Override
-  public ChatEventSource open(ChatRequest request) {
+  public ChatEventSource open(ChatRequest request, Deadline deadline) {
     Source source = new Source(request.model());
     opened.add(source);
     return source;
@@ -150,6 +152,11 @@ public final class HandFedStreams implements Provider, ChatStreamPort {
     @Override
     public String requestId() {
       return "req-hand-fed";
+    }
+
+    @Override
+    public RateLimits rateLimits() {
+      return RateLimits.NONE;
     }
 
     @Override

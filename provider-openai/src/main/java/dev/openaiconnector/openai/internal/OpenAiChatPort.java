@@ -1,5 +1,6 @@
 package dev.openaiconnector.openai.internal;
 
+import dev.openaiconnector.spi.Deadline;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatResponse;
@@ -39,7 +40,7 @@ public final class OpenAiChatPort implements ChatPort {
   }
 
   @Override
-  public ChatResponse complete(ChatRequest request) {
+  public ChatResponse complete(ChatRequest request, Deadline deadline) {
     ChatCompletionRequestDto body = mapping.toDto(request);
     Response response;
     try {

@@ -1,5 +1,6 @@
 package dev.openaiconnector.openai.internal;
 
+import dev.openaiconnector.spi.Deadline;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ConnectionException;
@@ -78,7 +79,7 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
   }
 
   @Override
-  public ChatEventSource open(ChatRequest request) {
+  public ChatEventSource open(ChatRequest request, Deadline deadline) {
     if (closed) {
       throw new IllegalStateException("The " + providerId + " provider is closed");
     }

@@ -1,5 +1,6 @@
 package dev.openaiconnector.openai.internal;
 
+import dev.openaiconnector.api.RateLimits;
 import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ConnectorException;
@@ -233,6 +234,11 @@ public final class OpenAiEventSource implements ChatEventSource {
   @Override
   public @Nullable String requestId() {
     return requestId;
+  }
+
+  @Override
+  public RateLimits rateLimits() {
+    return RateLimits.NONE;
   }
 
   @Override
