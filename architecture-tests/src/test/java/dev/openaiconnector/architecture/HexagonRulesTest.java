@@ -63,6 +63,19 @@ class HexagonRulesTest {
   }
 
   @Test
+  void onlyTheMetricsListenerUsesTheOptionalMicrometer() {
+    // Micrometer is an optional dependency: a class that touched it outside GenAiMetrics would
+    // fail with NoClassDefFoundError in applications without it.
+    noClasses()
+        .that()
+        .haveNameNotMatching("dev\\.openaiconnector\\.core\\.GenAiMetrics(\\$.*)?")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.micrometer..")
+        .check(production);
+  }
+
+  @Test
   void providersNeverImportCore() {
     noClasses()
         .should()

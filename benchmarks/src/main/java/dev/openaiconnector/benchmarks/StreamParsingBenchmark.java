@@ -1,6 +1,5 @@
 package dev.openaiconnector.benchmarks;
 
-import dev.openaiconnector.spi.Deadline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.sun.net.httpserver.HttpExchange;
@@ -8,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.RateLimits;
 import dev.openaiconnector.openai.OpenAiProvider;
 import dev.openaiconnector.openai.internal.ChatChunkDecoder;
 import dev.openaiconnector.openai.internal.ChatCompletionChunkDto;
@@ -15,9 +15,11 @@ import dev.openaiconnector.openai.internal.ErrorResponseDto;
 import dev.openaiconnector.openai.internal.HttpFailures;
 import dev.openaiconnector.openai.internal.OpenAiEventSource;
 import dev.openaiconnector.openai.internal.OpenAiTransport;
+import dev.openaiconnector.openai.internal.Redactor;
 import dev.openaiconnector.openai.internal.ServerSentEventReader;
 import dev.openaiconnector.spi.ChatEventSource;
 import dev.openaiconnector.spi.ChatStreamPort;
+import dev.openaiconnector.spi.Deadline;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -101,7 +103,8 @@ public class StreamParsingBenchmark {
       stream = StreamBodies.fiftyEvents();
       ObjectMapper mapper = OpenAiTransport.objectMapper();
       chunkReader = mapper.readerFor(ChatCompletionChunkDto.class);
-      failures = new HttpFailures("openai", "OpenAI", mapper.readerFor(ErrorResponseDto.class));
+      failures = new HttpFailures(
+              "openai", "OpenAI", mapper.readerFor(ErrorResponseDto.class), Redactor.NO_KEY);
       details = new ErrorDetails("openai", 200, null, null, null, null, null);
     }
   }
@@ -236,7 +239,8 @@ public class StreamParsingBenchmark {
             memory.details,
             null,
             Duration.ZERO,
-            released -> {})) {
+            released -> {},
+            RateLimits.NONE)) {
       for (ChatDelta delta = source.next(); delta != null; delta = source.next()) {
         blackhole.consume(delta);
         deltas++;

@@ -1,20 +1,26 @@
 package dev.openaiconnector.core;
 
+import dev.openaiconnector.api.CallListener;
 import dev.openaiconnector.api.ConfigurationException;
 import dev.openaiconnector.api.Connector;
+import dev.openaiconnector.api.Operation;
 import dev.openaiconnector.api.SessionStore;
 import dev.openaiconnector.api.UsageListener;
 import dev.openaiconnector.core.internal.LayeredProviderSettings;
 import dev.openaiconnector.core.internal.ProviderConnector;
 import dev.openaiconnector.core.internal.ProviderDiscovery;
+import dev.openaiconnector.core.internal.ResilientCalls;
 import dev.openaiconnector.spi.Provider;
 import dev.openaiconnector.spi.ProviderFactory;
 import dev.openaiconnector.spi.ProviderSettings;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -32,10 +38,23 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Otherwise {@link Builder#build()} throws a {@link ConfigurationException} that lists the
  * providers found, including those that could not be loaded, and says how to choose.
+ *
+ * <p>Every remote call of the connector is retried, bounded by deadlines and guarded by a circuit
+ * breaker and a bulkhead as {@link Builder#resilience(ResilienceOptions)} says ({@link
+ * ResilienceOptions#defaults()} unless set), observed by the {@link Builder#listener(CallListener)
+ * listeners}, and logged in one DEBUG line on the logger {@code
+ * dev.openaiconnector.core.internal.ResilientCalls}: operation, model, provider, outcome, latency,
+ * request id and retries, never a prompt, an answer or a key.
  */
 public final class Connectors {
   /** The setting, and environment variable, that names the provider to use. */
   public static final String PROVIDER_SETTING = ProviderDiscovery.PROVIDER_SETTING;
+
+  /** The model the connection check calls for chat and streams unless told otherwise. */
+  public static final String DEFAULT_CHECK_MODEL = "gpt-4o-mini";
+
+  /** The deadline of each connection check's call unless told otherwise. */
+  public static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
   private Connectors() {}
 
@@ -68,8 +87,14 @@ public final class Connectors {
     private @Nullable ClassLoader classLoader;
     private @Nullable SessionStore sessionStore;
     private final List<UsageListener> usageListeners = new ArrayList<>();
+    private final List<CallListener> callListeners = new ArrayList<>();
     private ToolLoopOptions toolLoop = ToolLoopOptions.defaults();
+    private ResilienceOptions resilience = ResilienceOptions.defaults();
+    private final Map<Operation, String> checkModels = new EnumMap<>(Operation.class);
+    private Duration checkTimeout = DEFAULT_CHECK_TIMEOUT;
     private Function<String, @Nullable String> environment = System::getenv;
+    private ResilientCalls.Sleeper sleeper = ResilientCalls.Sleeper.THREAD_SLEEP;
+    private DoubleSupplier random = ResilientCalls.RANDOM;
 
     private Builder() {}
 
@@ -156,6 +181,73 @@ public final class Connectors {
     }
 
     /**
+     * Adds a listener told about every remote call: its start, each retry, its success or failure,
+     * then its usage, in the order {@link CallListener} documents. It is also added as a {@link
+     * #usageListener(UsageListener) usage listener}. Listeners are called in the order they were
+     * added; one that throws is logged (its exception's class, not its message) and skipped. For
+     * OpenTelemetry GenAI metrics, add {@link GenAiMetrics#of GenAiMetrics.of(meterRegistry)}.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(CallListener listener) {
+      Objects.requireNonNull(listener, "listener");
+      callListeners.add(listener);
+      usageListeners.add(listener);
+      return this;
+    }
+
+    /**
+     * Sets retries, deadlines, the circuit breaker, the bulkhead and the client-side rate limiter;
+     * by default {@link ResilienceOptions#defaults()}.
+     *
+     * @param resilience the options
+     * @return this builder
+     */
+    public Builder resilience(ResilienceOptions resilience) {
+      this.resilience = Objects.requireNonNull(resilience, "resilience");
+      return this;
+    }
+
+    /**
+     * Sets the model (for Azure, the deployment) that {@link Connector#checkConnection()} calls to
+     * check an operation. By default {@value Connectors#DEFAULT_CHECK_MODEL} for {@link
+     * Operation#CHAT}; {@link Operation#CHAT_STREAM} uses the chat model unless set.
+     *
+     * @param operation the operation checked
+     * @param model the model
+     * @return this builder
+     * @throws IllegalArgumentException if {@code model} is blank
+     */
+    public Builder checkModel(Operation operation, String model) {
+      Objects.requireNonNull(operation, "operation");
+      Objects.requireNonNull(model, "model");
+      if (model.isBlank()) {
+        throw new IllegalArgumentException(
+            "checkModel for " + operation + " must not be blank, for example \"gpt-4o-mini\"");
+      }
+      checkModels.put(operation, model.strip());
+      return this;
+    }
+
+    /**
+     * Sets the deadline of each call {@link Connector#checkConnection()} makes; by default 30
+     * seconds. Check calls are never retried.
+     *
+     * @param checkTimeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if zero or negative
+     */
+    public Builder checkTimeout(Duration checkTimeout) {
+      Objects.requireNonNull(checkTimeout, "checkTimeout");
+      if (checkTimeout.isNegative() || checkTimeout.isZero()) {
+        throw new IllegalArgumentException("checkTimeout must be positive, was " + checkTimeout);
+      }
+      this.checkTimeout = checkTimeout;
+      return this;
+    }
+
+    /**
      * Sets how the connector runs the tool calls the model asks for: limits, failure handling,
      * hooks and threads; by default {@link ToolLoopOptions#defaults()}.
      *
@@ -173,6 +265,13 @@ public final class Connectors {
       return this;
     }
 
+    // Lets tests record the waits between attempts instead of sleeping, and fix the jitter.
+    Builder waits(ResilientCalls.Sleeper sleeper, DoubleSupplier random) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
     /**
      * Chooses the provider, creates it and builds the connector.
      *
@@ -184,7 +283,20 @@ public final class Connectors {
       Provider chosen = provider != null ? provider : discoverProvider();
       SessionStore store = sessionStore != null ? sessionStore : new InMemorySessionStore();
       try {
-        return new ProviderConnector(chosen, store, usageListeners, toolLoop);
+        Map<Operation, String> models = new EnumMap<>(checkModels);
+        models.putIfAbsent(Operation.CHAT, DEFAULT_CHECK_MODEL);
+        return new ProviderConnector(
+            chosen,
+            new ProviderConnector.Settings(
+                store,
+                usageListeners,
+                callListeners,
+                toolLoop,
+                resilience,
+                models,
+                checkTimeout,
+                sleeper,
+                random));
       } catch (RuntimeException e) {
         // A discovered provider belongs to no one else yet: close its HTTP client and threads.
         if (provider == null) {

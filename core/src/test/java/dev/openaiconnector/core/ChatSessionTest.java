@@ -13,7 +13,7 @@ import dev.openaiconnector.api.ContentPart;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.ImageDetail;
 import dev.openaiconnector.api.ImagePart;
-import dev.openaiconnector.api.RateLimitException;
+import dev.openaiconnector.api.QuotaExceededException;
 import dev.openaiconnector.api.RequestValidationException;
 import dev.openaiconnector.api.SessionSpec;
 import dev.openaiconnector.api.SessionStore;
@@ -241,13 +241,15 @@ class ChatSessionTest {
   void failedSendLeavesTheHistoryAndTheStoreUnchanged() {
     fake.chat()
         .enqueueText("Hi")
-        .enqueueFailure(new RateLimitException("slow down", ErrorDetails.ofProvider("fake"), null))
+        .enqueueFailure(
+            new QuotaExceededException("no quota left", ErrorDetails.ofProvider("fake"), null))
         .enqueueText("Fine");
     ChatSession session = connector.session(spec().build());
     session.send("Hello");
     List<ChatMessage> before = session.history();
 
-    assertThatThrownBy(() -> session.send("Lost question")).isInstanceOf(RateLimitException.class);
+    assertThatThrownBy(() -> session.send("Lost question"))
+        .isInstanceOf(QuotaExceededException.class);
 
     assertThat(session.history()).isEqualTo(before);
     assertThat(store.load(session.id())).isEqualTo(before);

@@ -193,7 +193,7 @@ class ChatStreamPublisherTest {
     fake.streams().enqueueOpenFailure(down);
     RecordingSubscriber subscriber = RecordingSubscriber.requesting(1);
 
-    connector.streamPublisher(HELLO).subscribe(subscriber);
+    connector.streamPublisher(HELLO.toBuilder().maxRetries(0).build()).subscribe(subscriber);
 
     subscriber.awaitTermination();
     assertThat(subscriber.error()).isSameAs(down);

@@ -212,12 +212,13 @@ class ChatStreamTest {
   }
 
   @Test
-  void aFailureToOpenReachesTheCallerAndIsNotRetried() {
+  void aFailureToOpenReachesTheCallerWhenRetriesAreOff() {
     RateLimitException limited =
         new RateLimitException("slow down", ErrorDetails.ofProvider("fake"), null);
     fake.streams().enqueueOpenFailure(limited).enqueueText("second attempt", 4);
 
-    assertThatThrownBy(() -> connector.stream(HELLO)).isSameAs(limited);
+    assertThatThrownBy(() -> connector.stream(HELLO.toBuilder().maxRetries(0).build()))
+        .isSameAs(limited);
 
     assertThat(fake.streams().requests()).hasSize(1);
     assertThat(connector.usage().snapshot().calls()).isZero();
@@ -353,9 +354,9 @@ class ChatStreamTest {
         .anySatisfy(
             message ->
                 assertThat(message)
-                    .startsWith("CHAT_STREAM model=gpt-4o-mini provider=fake firstDelta=")
-                    .contains("latency=")
-                    .endsWith("requestId=req_fake_stream_1"));
+                    .startsWith("CHAT_STREAM model=gpt-4o-mini provider=fake outcome=ok latency=")
+                    .contains(" firstDelta=")
+                    .endsWith("requestId=req_fake_stream_1 retries=0"));
     assertThat(LogCapture.events())
         .extracting(LogCapture.LoggedEvent::fullText)
         .noneMatch(text -> text.contains("Alice") || text.contains("Hell"));

@@ -147,7 +147,8 @@ class ConnectorTest {
     fake.chat().enqueueFailure(failure);
 
     try (Connector connector = Connectors.builder().provider(fake).build()) {
-      assertThatThrownBy(() -> connector.chat(HELLO)).isSameAs(failure);
+      assertThatThrownBy(() -> connector.chat(HELLO.toBuilder().maxRetries(0).build()))
+          .isSameAs(failure);
       assertThat(connector.usage().snapshot().calls()).isZero();
     }
   }
@@ -196,13 +197,13 @@ class ConnectorTest {
     }
 
     assertThat(LogCapture.events(Level.DEBUG))
-        .filteredOn(event -> event.logger().endsWith("ProviderConnector"))
+        .filteredOn(event -> event.logger().endsWith("ResilientCalls"))
         .singleElement()
         .satisfies(
             event ->
                 assertThat(event.message())
                     .contains("CHAT", "model=gpt-4o-mini", "provider=fake", "latency=", " ms")
-                    .contains("requestId=req-42")
+                    .contains("outcome=ok", "requestId=req-42", "retries=0")
                     .doesNotContain("Alice"));
   }
 

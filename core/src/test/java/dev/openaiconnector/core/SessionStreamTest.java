@@ -13,6 +13,7 @@ import dev.openaiconnector.api.ChatStream;
 import dev.openaiconnector.api.Connector;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.FinishReason;
+import dev.openaiconnector.api.InvalidRequestException;
 import dev.openaiconnector.api.ServerException;
 import dev.openaiconnector.api.SessionSpec;
 import dev.openaiconnector.api.SessionStore;
@@ -166,11 +167,13 @@ class SessionStreamTest {
   @Test
   void aStreamThatFailsToOpenFreesTheSession() {
     fake.streams()
-        .enqueueOpenFailure(new ServerException("down", ErrorDetails.ofProvider("fake"), null))
+        .enqueueOpenFailure(
+            new InvalidRequestException("too long", ErrorDetails.ofProvider("fake"), null))
         .enqueue(answer("Bonjour !"));
     ChatSession session = connector.session(spec().build());
 
-    assertThatThrownBy(() -> session.stream("Say hello")).isInstanceOf(ServerException.class);
+    assertThatThrownBy(() -> session.stream("Say hello"))
+        .isInstanceOf(InvalidRequestException.class);
 
     try (ChatStream stream = session.stream("Say hello")) {
       assertThat(stream.response().content()).isEqualTo("Bonjour !");

@@ -111,12 +111,12 @@ class SessionToolLoopTest {
     fake.chat()
         .enqueue(callsTools(TokenUsage.of(10, 5), PARIS))
         .enqueueFailure(
-            new dev.openaiconnector.api.ServerException(
-                "down", dev.openaiconnector.api.ErrorDetails.ofProvider("fake"), null));
+            new dev.openaiconnector.api.InvalidRequestException(
+                "too long", dev.openaiconnector.api.ErrorDetails.ofProvider("fake"), null));
     ChatSession session = connector.session(withTools().build());
 
     assertThatThrownBy(() -> session.send("Weather in Paris?"))
-        .isInstanceOf(dev.openaiconnector.api.ServerException.class);
+        .isInstanceOf(dev.openaiconnector.api.InvalidRequestException.class);
 
     // The first round was paid for; the history is unchanged, the bill is not.
     assertThat(session.usage()).isEqualTo(TokenUsage.of(10, 5));

@@ -187,7 +187,7 @@ class StreamingToolLoopTest {
     ServerException down = new ServerException("down", ErrorDetails.ofProvider("fake"), null);
     fake.streams().enqueue(CALLS_BOTH).enqueueOpenFailure(down);
 
-    ChatStream stream = connector.stream(request(weather, time).build());
+    ChatStream stream = connector.stream(request(weather, time).maxRetries(0).build());
 
     assertThatThrownBy(stream::response).isSameAs(down);
     assertThat(seen).containsExactlyInAnyOrder("get_weather", "get_time");

@@ -117,8 +117,8 @@ class UsageTrackingTest {
 
     try (Connector connector =
         Connectors.builder().provider(fake).usageListener(events::add).build()) {
-      assertThatThrownBy(() -> connector.chat(request("gpt-4o")))
-          .isInstanceOf(RateLimitException.class);
+      ChatRequest once = request("gpt-4o").toBuilder().maxRetries(0).build();
+      assertThatThrownBy(() -> connector.chat(once)).isInstanceOf(RateLimitException.class);
 
       assertThat(connector.usage().snapshot().calls()).isZero();
       assertThat(events).isEmpty();

@@ -1,7 +1,9 @@
 package dev.openaiconnector.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.openaiconnector.api.ConfigurationException;
 import dev.openaiconnector.api.Secret;
+import dev.openaiconnector.openai.internal.CallTimeouts;
 import dev.openaiconnector.openai.internal.ChatCompletionChunkDto;
 import dev.openaiconnector.openai.internal.ChatCompletionResponseDto;
 import dev.openaiconnector.openai.internal.ChatMapping;
@@ -11,12 +13,16 @@ import dev.openaiconnector.openai.internal.OpenAiChatPort;
 import dev.openaiconnector.openai.internal.OpenAiChatStreamPort;
 import dev.openaiconnector.openai.internal.OpenAiHttpApi;
 import dev.openaiconnector.openai.internal.OpenAiTransport;
+import dev.openaiconnector.openai.internal.Redactor;
+import dev.openaiconnector.openai.internal.WireLog;
 import dev.openaiconnector.spi.Capability;
 import dev.openaiconnector.spi.ChatPort;
 import dev.openaiconnector.spi.ChatStreamPort;
 import dev.openaiconnector.spi.Provider;
 import feign.RequestInterceptor;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +32,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,6 +45,11 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * Connector ai = Connectors.builder().provider(openai).build();
  * }</pre>
+ *
+ * <p>Plain {@code http://} is refused for a host other than the loopback ({@code localhost},
+ * {@code 127.0.0.0/8}, {@code ::1}), as the key and the prompts would cross the network in clear
+ * text, unless allowed with {@link Builder#allowInsecureHttp(boolean)}. Request and response
+ * bodies are logged only when switched on with {@link Builder#logBodies(boolean)}.
  *
  * <p>Thread-safe; owned and closed by the connector it is given to.
  */
@@ -62,13 +74,17 @@ public final class OpenAiProvider implements Provider {
 
   private final URI baseUrl;
   private final HttpClient httpClient;
+  private final ScheduledThreadPoolExecutor scheduler;
   private final OpenAiChatPort chat;
   private final OpenAiChatStreamPort chatStream;
 
   private OpenAiProvider(Builder builder) {
     this.baseUrl = builder.baseUrl;
     this.httpClient = OpenAiTransport.httpClient(baseUrl, builder.connectTimeout);
+    this.scheduler = OpenAiTransport.scheduler(ID);
     ObjectMapper mapper = OpenAiTransport.objectMapper();
+    Redactor redactor = new Redactor(builder.apiKey);
+    WireLog wireLog = builder.logBodies ? new WireLog(true, redactor) : WireLog.OFF;
     OpenAiHttpApi api =
         OpenAiTransport.feign(
             httpClient,
@@ -76,13 +92,21 @@ public final class OpenAiProvider implements Provider {
             mapper,
             builder.connectTimeout,
             builder.requestTimeout,
-            headers(builder.apiKey, builder.organization, builder.project));
+            headers(builder.apiKey, builder.organization, builder.project),
+            scheduler,
+            wireLog);
     ChatMapping mapping = new ChatMapping(builder.maxTokensField);
     HttpFailures failures =
-        new HttpFailures(ID, "OpenAI", mapper.readerFor(ErrorResponseDto.class));
+        new HttpFailures(ID, "OpenAI", mapper.readerFor(ErrorResponseDto.class), redactor);
+    CallTimeouts timeouts = new CallTimeouts(builder.connectTimeout, builder.requestTimeout);
     this.chat =
         new OpenAiChatPort(
-            api, mapping, mapper.readerFor(ChatCompletionResponseDto.class), failures);
+            api,
+            mapping,
+            mapper.readerFor(ChatCompletionResponseDto.class),
+            failures,
+            timeouts,
+            wireLog);
     this.chatStream =
         new OpenAiChatStreamPort(
             ID,
@@ -90,7 +114,10 @@ public final class OpenAiProvider implements Provider {
             mapping,
             mapper.readerFor(ChatCompletionChunkDto.class),
             failures,
-            builder.streamIdleTimeout);
+            builder.streamIdleTimeout,
+            scheduler,
+            timeouts,
+            wireLog);
   }
 
   private static RequestInterceptor headers(
@@ -178,10 +205,14 @@ public final class OpenAiProvider implements Provider {
     return baseUrl;
   }
 
-  /** Closes the streams still open (their readers get a cancellation), then the HTTP client. */
+  /**
+   * Closes the streams still open (their readers get a cancellation), stops the timeout thread,
+   * then closes the HTTP client.
+   */
   @Override
   public void close() {
     chatStream.close();
+    scheduler.shutdownNow();
     // HttpClient is AutoCloseable from JDK 21 on; on 17 its threads end when it is unreachable.
     Object client = httpClient;
     if (client instanceof AutoCloseable) {
@@ -212,6 +243,8 @@ public final class OpenAiProvider implements Provider {
     private Duration requestTimeout = Duration.ofSeconds(120);
     private Duration streamIdleTimeout = Duration.ofSeconds(60);
     private MaxTokensField maxTokensField = MaxTokensField.MAX_COMPLETION_TOKENS;
+    private boolean allowInsecureHttp;
+    private boolean logBodies;
     private final List<String> problems = new ArrayList<>();
 
     private Builder() {}
@@ -370,6 +403,34 @@ public final class OpenAiProvider implements Provider {
     }
 
     /**
+     * Allows a plain {@code http://} base URL to a host other than the loopback. Off by default:
+     * the key and every prompt would cross the network unencrypted. Also set by {@code
+     * OPENAI_ALLOW_INSECURE_HTTP=true}.
+     *
+     * @param allow true to allow it, for example inside a trusted network
+     * @return this builder
+     */
+    public Builder allowInsecureHttp(boolean allow) {
+      this.allowInsecureHttp = allow;
+      return this;
+    }
+
+    /**
+     * Logs each request body and each plain response body (of a stream, only its status) at
+     * DEBUG on the logger {@code dev.openaiconnector.openai.wire}, cut to 4 KB, with the API key,
+     * anything shaped like a key and {@code Bearer} tokens redacted; headers are never logged.
+     * Off by default, as bodies hold the prompts and answers. Also set by {@code
+     * OPENAI_LOG_BODIES=true}.
+     *
+     * @param log true to log bodies
+     * @return this builder
+     */
+    public Builder logBodies(boolean log) {
+      this.logBodies = log;
+      return this;
+    }
+
+    /**
      * Checks the configuration and builds the provider.
      *
      * @return the provider
@@ -383,11 +444,40 @@ public final class OpenAiProvider implements Provider {
             "apiKey is not set; set OPENAI_API_KEY or call apiKey(...), or set a baseUrl for an"
                 + " OpenAI-compatible server that needs no key");
       }
+      if ("http".equalsIgnoreCase(baseUrl.getScheme())
+          && !allowInsecureHttp
+          && !isLoopback(baseUrl.getHost())) {
+        all.add(
+            "baseUrl uses plain http to "
+                + baseUrl.getHost()
+                + ", which is not a loopback address, so the API key and prompts would travel"
+                + " unencrypted; use https, or allow it with allowInsecureHttp(true) or"
+                + " OPENAI_ALLOW_INSECURE_HTTP=true");
+      }
       if (!all.isEmpty()) {
-        throw new dev.openaiconnector.api.ConfigurationException(
+        throw new ConfigurationException(
             "The OpenAI provider is misconfigured: " + String.join("; ", all), null);
       }
       return new OpenAiProvider(this);
+    }
+
+    /** Tells whether a host is the loopback by its name or literal address, never by DNS. */
+    private static boolean isLoopback(String host) {
+      if (host.equalsIgnoreCase("localhost")) {
+        return true;
+      }
+      String literal =
+          host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+      boolean ipLiteral = literal.contains(":") || literal.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+      if (!ipLiteral) {
+        return false;
+      }
+      try {
+        // A literal address is parsed, not looked up.
+        return InetAddress.getByName(literal).isLoopbackAddress();
+      } catch (UnknownHostException notAnAddress) {
+        return false;
+      }
     }
   }
 }

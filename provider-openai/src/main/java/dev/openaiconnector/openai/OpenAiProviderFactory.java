@@ -14,7 +14,11 @@ import java.util.Set;
  * OPENAI_API_KEY}, {@code OPENAI_BASE_URL}, {@code OPENAI_ORG_ID}, {@code OPENAI_PROJECT_ID}, and
  * {@code OPENAI_MAX_TOKENS_FIELD} ({@code max_completion_tokens} or {@code max_tokens}), and {@code
  * OPENAI_STREAM_IDLE_TIMEOUT} (seconds, such as {@code 90} or {@code 2.5}, or an ISO-8601 duration
- * such as {@code PT90S}). Found by the core through {@link java.util.ServiceLoader}.
+ * such as {@code PT90S}), {@code OPENAI_ALLOW_INSECURE_HTTP} ({@code true} allows plain {@code
+ * http://} to a host other than the loopback, see {@link
+ * OpenAiProvider.Builder#allowInsecureHttp(boolean)}) and {@code OPENAI_LOG_BODIES} ({@code true}
+ * logs bodies, see {@link OpenAiProvider.Builder#logBodies(boolean)}). Found by the core through
+ * {@link java.util.ServiceLoader}.
  */
 public final class OpenAiProviderFactory implements ProviderFactory {
   /** Creates the factory; the core calls this through the service loader. */
@@ -48,7 +52,25 @@ public final class OpenAiProviderFactory implements ProviderFactory {
     settings
         .get("OPENAI_STREAM_IDLE_TIMEOUT")
         .ifPresent(timeout -> builder.streamIdleTimeout(duration(timeout)));
+    settings
+        .get("OPENAI_ALLOW_INSECURE_HTTP")
+        .ifPresent(allow -> builder.allowInsecureHttp(flag("OPENAI_ALLOW_INSECURE_HTTP", allow)));
+    settings
+        .get("OPENAI_LOG_BODIES")
+        .ifPresent(log -> builder.logBodies(flag("OPENAI_LOG_BODIES", log)));
     return builder.build();
+  }
+
+  private static boolean flag(String name, String value) {
+    switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw new dev.openaiconnector.api.ConfigurationException(
+            name + " must be true or false, was '" + value + "'", null);
+    }
   }
 
   private static Duration duration(String value) {

@@ -273,4 +273,28 @@ class OpenAiErrorsTest {
         .hasMessageContaining("parametersSchema of tool 'lookup'");
     assertThat(server.requestCount()).isZero();
   }
+
+  @Test
+  void turnsAStandardHtmlErrorPageIntoAServerErrorWithoutTheMarkup() {
+    server.enqueue(FakeResponse.htmlErrorPage(503));
+
+    ConnectorException failure = failure();
+
+    assertThat(failure).isExactlyInstanceOf(ServerException.class);
+    assertThat(failure.status()).hasValue(503);
+    assertThat(failure.getMessage()).contains("503 Service").doesNotContain("<");
+  }
+
+  @Test
+  void reportsATruncatedErrorBodyByItsStatusWithOnlyAnExcerpt() {
+    server.enqueue(FakeResponse.json(500, "{\"error\":{\"message\":\"Internal"));
+    server.enqueue(FakeResponse.json(200, "{\"id\":\"chatcmpl-1\",\"choices\":[{\"message\":{\"content\":\"secret answ"));
+
+    ConnectorException serverError = failure();
+    ConnectorException truncated = failure();
+
+    assertThat(serverError).isExactlyInstanceOf(ServerException.class);
+    assertThat(truncated).isExactlyInstanceOf(UnexpectedResponseException.class);
+    assertThat(truncated.getMessage()).doesNotContain("secret answ").doesNotContain("chatcmpl-1");
+  }
 }

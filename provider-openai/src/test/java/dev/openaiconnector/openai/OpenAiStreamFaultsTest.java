@@ -1,11 +1,11 @@
 package dev.openaiconnector.openai;
 
-import static dev.openaiconnector.openai.TestDeadlines.soon;
 import static dev.openaiconnector.openai.StreamChunks.chunk;
 import static dev.openaiconnector.openai.StreamChunks.content;
 import static dev.openaiconnector.openai.StreamChunks.hello;
 import static dev.openaiconnector.openai.StreamChunks.readAll;
 import static dev.openaiconnector.openai.StreamChunks.text;
+import static dev.openaiconnector.openai.TestDeadlines.soon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

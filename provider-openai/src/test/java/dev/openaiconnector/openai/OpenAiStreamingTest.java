@@ -1,6 +1,5 @@
 package dev.openaiconnector.openai;
 
-import static dev.openaiconnector.openai.TestDeadlines.soon;
 import static dev.openaiconnector.openai.StreamChunks.chunk;
 import static dev.openaiconnector.openai.StreamChunks.content;
 import static dev.openaiconnector.openai.StreamChunks.finish;
@@ -9,6 +8,7 @@ import static dev.openaiconnector.openai.StreamChunks.readAll;
 import static dev.openaiconnector.openai.StreamChunks.role;
 import static dev.openaiconnector.openai.StreamChunks.text;
 import static dev.openaiconnector.openai.StreamChunks.usageChunk;
+import static dev.openaiconnector.openai.TestDeadlines.soon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,6 +1,5 @@
 package dev.openaiconnector.testkit;
 
-import dev.openaiconnector.spi.Deadline;
 import dev.openaiconnector.api.AssistantMessage;
 import dev.openaiconnector.api.ChatMessage;
 import dev.openaiconnector.api.ChatRequest;
@@ -9,6 +8,7 @@ import dev.openaiconnector.api.Choice;
 import dev.openaiconnector.api.FinishReason;
 import dev.openaiconnector.api.TokenUsage;
 import dev.openaiconnector.spi.ChatPort;
+import dev.openaiconnector.spi.Deadline;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -1,14 +1,14 @@
 package dev.openaiconnector.testkit;
 
-import dev.openaiconnector.api.RateLimits;
-import dev.openaiconnector.spi.Deadline;
 import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.FinishReason;
+import dev.openaiconnector.api.RateLimits;
 import dev.openaiconnector.api.StreamCancelledException;
 import dev.openaiconnector.api.TokenUsage;
 import dev.openaiconnector.spi.ChatEventSource;
 import dev.openaiconnector.spi.ChatStreamPort;
+import dev.openaiconnector.spi.Deadline;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -99,13 +99,22 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Every response has {@code x-request-id: req_fake_<n>} (n counts requests from 1) unless the
- * script sets its own, and a {@code Content-Length} (streams are chunked). Every request is
+ * script sets its own, and a {@code Content-Length} (streams are chunked). Successful chat answers
+ * (default or {@link FakeResponse#chatCompletion}, {@link FakeResponse#streamedChatCompletion})
+ * carry OpenAI's rate-limit headers: {@code x-ratelimit-limit-requests: 10000}, {@code
+ * x-ratelimit-remaining-requests: 10000 - n}, {@code x-ratelimit-reset-requests: 6ms}, {@code
+ * x-ratelimit-limit-tokens: 200000}, {@code x-ratelimit-remaining-tokens: 200000 - 50 n}, {@code
+ * x-ratelimit-reset-tokens: 15ms}; a {@code 429} has both remaining counts {@code 0} and both
+ * resets at its {@code retry-after} seconds ({@code 1s} without one). A script that sets any
+ * {@code x-ratelimit-*} header gets none of these. Every request is
  * recorded before it is answered. Thread-safe; run it from the command line with {@link
  * #main(String[])}.
  */
 public final class FakeOpenAiServer implements AutoCloseable {
   private static final Duration TAKE_TIMEOUT = Duration.ofSeconds(5);
   private static final byte[] LOOPBACK = {127, 0, 0, 1};
+  private static final long REQUEST_LIMIT = 10_000;
+  private static final long TOKEN_LIMIT = 200_000;
 
   private final HttpServer server;
   private final ExecutorService handlers;
@@ -203,6 +212,29 @@ public final class FakeOpenAiServer implements AutoCloseable {
    */
   public FakeOpenAiServer enqueue(FakeResponse response) {
     script.add(Objects.requireNonNull(response, "response"));
+    return this;
+  }
+
+  /**
+   * Queues the same response for the next {@code times} requests not yet answered, for example
+   * a {@code 503} twice before the default answer:
+   *
+   * <pre>{@code
+   * server.enqueue(FakeResponse.error(503, "server_error", null, "Overloaded"), 2);
+   * }</pre>
+   *
+   * @param response the response
+   * @param times how many requests it answers, at least one
+   * @return this server
+   */
+  public FakeOpenAiServer enqueue(FakeResponse response, int times) {
+    Objects.requireNonNull(response, "response");
+    if (times < 1) {
+      throw new IllegalArgumentException("times must be at least 1: " + times);
+    }
+    for (int i = 0; i < times; i++) {
+      script.add(response);
+    }
     return this;
   }
 
@@ -405,9 +437,17 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private void respond(
       HttpExchange exchange, FakeResponse response, RecordedRequest request, int n)
       throws IOException, InterruptedException {
+    if (response.kind() == FakeResponse.Kind.NO_ANSWER) {
+      // Never answer; close() ends the wait and drops the connection.
+      closing.await();
+      throw new ConnectionCut();
+    }
     long delay = response.delayBeforeHeaders().toMillis();
     if (delay > 0) {
       Thread.sleep(delay);
+    }
+    if (response.kind() == FakeResponse.Kind.RESET) {
+      throw new ConnectionCut();
     }
     Headers headers = exchange.getResponseHeaders();
     if (response.contentType() != null) {
@@ -422,6 +462,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
       headers.set("x-request-id", "req_fake_" + n);
     }
     int status = response.status();
+    addRateLimits(headers, response, status, n);
     if (response.isEventStream()) {
       // Rendered first, so that a failure is still answered with a 500.
       List<byte[]> events = response.renderEvents(request, n);
@@ -439,10 +480,67 @@ public final class FakeOpenAiServer implements AutoCloseable {
       exchange.sendResponseHeaders(status, -1);
     } else {
       exchange.sendResponseHeaders(status, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
+      writeBody(exchange.getResponseBody(), body, response);
+    }
+  }
+
+  /** Writes a plain body whole, or the part its stall or cut allows, then stalls or cuts. */
+  private void writeBody(OutputStream out, byte[] body, FakeResponse response)
+      throws IOException, InterruptedException {
+    int stall = response.bodyStallAfter();
+    int cut = response.bodyCutAfter();
+    if (stall < 0 && cut < 0) {
+      try (out) {
         out.write(body);
       }
+      return;
     }
+    int sent = Math.min(body.length, stall >= 0 ? stall : cut);
+    out.write(body, 0, sent);
+    out.flush();
+    if (stall >= 0) {
+      // Keep the connection open; close() ends this, and closes the connection.
+      closing.await();
+    }
+    throw new ConnectionCut();
+  }
+
+  /**
+   * Adds OpenAI's rate-limit headers to a successful chat answer and to a {@code 429}, unless the
+   * script set its own: deterministic values from the request's sequence number {@code n}.
+   */
+  private static void addRateLimits(Headers headers, FakeResponse response, int status, int n) {
+    for (Map.Entry<String, String> header : response.headers()) {
+      if (header.getKey().regionMatches(true, 0, "x-ratelimit-", 0, 12)) {
+        return;
+      }
+    }
+    if (status == 429) {
+      String retryAfter = headers.getFirst("retry-after");
+      String reset = retryAfter != null && retryAfter.matches("\\d{1,9}") ? retryAfter + "s" : "1s";
+      setRateLimits(headers, 0, reset, 0, reset);
+    } else if (response.rateLimitHeaders() && status == 200) {
+      setRateLimits(
+          headers,
+          Math.max(0, REQUEST_LIMIT - n),
+          "6ms",
+          Math.max(0, TOKEN_LIMIT - 50L * n),
+          "15ms");
+    }
+  }
+
+  private static void setRateLimits(
+      Headers headers,
+      long remainingRequests,
+      String requestsReset,
+      long remainingTokens,
+      String tokensReset) {
+    headers.set("x-ratelimit-limit-requests", Long.toString(REQUEST_LIMIT));
+    headers.set("x-ratelimit-remaining-requests", Long.toString(remainingRequests));
+    headers.set("x-ratelimit-reset-requests", requestsReset);
+    headers.set("x-ratelimit-limit-tokens", Long.toString(TOKEN_LIMIT));
+    headers.set("x-ratelimit-remaining-tokens", Long.toString(remainingTokens));
+    headers.set("x-ratelimit-reset-tokens", tokensReset);
   }
 
   /**

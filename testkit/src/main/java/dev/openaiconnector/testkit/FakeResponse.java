@@ -26,6 +26,12 @@ import org.jspecify.annotations.Nullable;
  * {@link #stallAfter}, {@link #cutAfter}; {@link #eventDelay} comes last, before each event but
  * the first. A count at or past the number of events applies after the last one, before the body
  * ends. Closing the server ends every wait and drops the connection.
+ *
+ * <p>Faults of plain answers: {@link #noHeaders()} (the answer never starts), {@link
+ * #resetConnection()} (the connection is closed instead of answered), {@link #bodyStallAfter} and
+ * {@link #bodyCutAfter} (the body stops half way), {@link #htmlErrorPage} (a proxy's page instead
+ * of an OpenAI error), and truncated JSON through {@link #json(int, String)}. To script the same
+ * answer several times, see {@link FakeOpenAiServer#enqueue(FakeResponse, int)}.
  */
 public final class FakeResponse {
   static final String JSON = "application/json";
@@ -43,7 +49,11 @@ public final class FakeResponse {
     /** {@code data:} events, chunked and flushed event by event, then {@code data: [DONE]}. */
     DATA_EVENTS,
     /** An event-stream body sent as is, chunked and flushed at each blank line. */
-    RAW_EVENTS
+    RAW_EVENTS,
+    /** Nothing at all: the request is read and never answered until the server stops. */
+    NO_ANSWER,
+    /** No answer: the connection is closed as soon as the request has been read. */
+    RESET
   }
 
   private static final String EVENT_STREAM = "text/event-stream";
@@ -63,6 +73,9 @@ public final class FakeResponse {
   private @Nullable CountDownLatch release;
   private int stallAfter = NONE;
   private int cutAfter = NONE;
+  private int bodyStallAfter = NONE;
+  private int bodyCutAfter = NONE;
+  private boolean rateLimitHeaders;
 
   private FakeResponse(int status, @Nullable String contentType, Body body, Kind kind) {
     this.status = status;
@@ -82,6 +95,9 @@ public final class FakeResponse {
     copy.release = release;
     copy.stallAfter = stallAfter;
     copy.cutAfter = cutAfter;
+    copy.bodyStallAfter = bodyStallAfter;
+    copy.bodyCutAfter = bodyCutAfter;
+    copy.rateLimitHeaders = rateLimitHeaders;
     return copy;
   }
 
@@ -142,11 +158,12 @@ public final class FakeResponse {
       throw new IllegalArgumentException("chunkLength must be at least 1: " + chunkLength);
     }
     return new FakeResponse(
-        200,
-        EVENT_STREAM,
-        (request, sequence) ->
-            OpenAiRoutes.scriptedStream(content, chunkLength, request, sequence),
-        Kind.DATA_EVENTS);
+            200,
+            EVENT_STREAM,
+            (request, sequence) ->
+                OpenAiRoutes.scriptedStream(content, chunkLength, request, sequence),
+            Kind.DATA_EVENTS)
+        .withRateLimitHeaders();
   }
 
   /**
@@ -177,9 +194,10 @@ public final class FakeResponse {
   public static FakeResponse chatCompletion(String content) {
     Objects.requireNonNull(content, "content");
     return of(
-        200,
-        JSON,
-        (request, sequence) -> OpenAiRoutes.scriptedCompletion(content, request, sequence));
+            200,
+            JSON,
+            (request, sequence) -> OpenAiRoutes.scriptedCompletion(content, request, sequence))
+        .withRateLimitHeaders();
   }
 
   /**
@@ -241,6 +259,71 @@ public final class FakeResponse {
             "rate_limit_exceeded",
             "Rate limit reached for requests. Please try again in " + seconds + "s.")
         .header("retry-after", Long.toString(seconds));
+  }
+
+  /**
+   * An HTML error page such as a proxy or load balancer sends instead of an OpenAI error, with
+   * {@code Content-Type: text/html}: {@code <html><head><title>502 Bad Gateway</title>...}.
+   *
+   * @param status the HTTP status, such as {@code 502}
+   * @return the response
+   */
+  public static FakeResponse htmlErrorPage(int status) {
+    String title = status + " " + reason(checkStatus(status));
+    String page =
+        "<html>\r\n<head><title>"
+            + title
+            + "</title></head>\r\n<body>\r\n<center><h1>"
+            + title
+            + "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+    return body(status, "text/html", page);
+  }
+
+  private static String reason(int status) {
+    switch (status) {
+      case 400:
+        return "Bad Request";
+      case 403:
+        return "Forbidden";
+      case 404:
+        return "Not Found";
+      case 429:
+        return "Too Many Requests";
+      case 500:
+        return "Internal Server Error";
+      case 502:
+        return "Bad Gateway";
+      case 503:
+        return "Service Temporarily Unavailable";
+      case 504:
+        return "Gateway Time-out";
+      default:
+        return "Error";
+    }
+  }
+
+  /**
+   * A request that is read and recorded but never answered: no status line, no headers, until
+   * the server is closed, which drops the connection and ends the handler. Provokes a client's
+   * timeout while it waits for the response headers. Headers, delays and faults added to it are
+   * ignored.
+   *
+   * @return the response
+   */
+  public static FakeResponse noHeaders() {
+    return new FakeResponse(200, null, (request, sequence) -> "", Kind.NO_ANSWER);
+  }
+
+  /**
+   * A request that is read and recorded, then answered by closing the connection without any
+   * response, as a crashed server or a proxy that drops the connection does; the client sees a
+   * connection error. Headers and faults added to it are ignored; a {@link #delay} still applies
+   * before the connection is closed.
+   *
+   * @return the response
+   */
+  public static FakeResponse resetConnection() {
+    return new FakeResponse(200, null, (request, sequence) -> "", Kind.RESET);
   }
 
   /**
@@ -381,8 +464,69 @@ public final class FakeResponse {
     return copy;
   }
 
+  /**
+   * Returns a copy of this plain response (not an event stream) that announces its full {@code
+   * Content-Length} but sends only the first {@code bytes} bytes of its UTF-8 body, then nothing
+   * more, keeping the connection open until the server is closed: a body that stops half way.
+   * At or past the body's length the whole body is sent, then the connection is held open.
+   *
+   * <pre>{@code
+   * server.enqueue(FakeResponse.chatCompletion("A long answer").bodyStallAfter(20));
+   * }</pre>
+   *
+   * @param bytes how many bytes of the body to send
+   * @return the copy
+   * @throws IllegalStateException if this is an event stream (see {@link #stallAfter(int)})
+   */
+  public FakeResponse bodyStallAfter(int bytes) {
+    FakeResponse copy = plainCopy("bodyStallAfter", "stallAfter");
+    copy.bodyStallAfter = checkBytes(bytes);
+    return copy;
+  }
+
+  /**
+   * Returns a copy of this plain response (not an event stream) that announces its full {@code
+   * Content-Length}, sends only the first {@code bytes} bytes of its UTF-8 body, then closes the
+   * connection abruptly: the client sees the body cut short. At or past the body's length the
+   * whole body is sent before the connection is closed.
+   *
+   * @param bytes how many bytes of the body to send
+   * @return the copy
+   * @throws IllegalStateException if this is an event stream (see {@link #cutAfter(int)})
+   */
+  public FakeResponse bodyCutAfter(int bytes) {
+    FakeResponse copy = plainCopy("bodyCutAfter", "cutAfter");
+    copy.bodyCutAfter = checkBytes(bytes);
+    return copy;
+  }
+
+  private FakeResponse plainCopy(String method, String streamMethod) {
+    if (kind != Kind.PLAIN) {
+      throw new IllegalStateException(
+          method
+              + "(...) applies to plain responses only, not to "
+              + this
+              + (isEventStream() ? "; for event streams use " + streamMethod + "(...)" : ""));
+    }
+    return copy();
+  }
+
+  private static int checkBytes(int bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("bytes must not be negative: " + bytes);
+    }
+    return bytes;
+  }
+
+  /** Marks a successful chat answer, which the server sends with its {@code x-ratelimit-*}. */
+  FakeResponse withRateLimitHeaders() {
+    FakeResponse copy = copy();
+    copy.rateLimitHeaders = true;
+    return copy;
+  }
+
   private FakeResponse streamCopy(String method) {
-    if (kind == Kind.PLAIN) {
+    if (!isEventStream()) {
       throw new IllegalStateException(
           method
               + "(...) applies to event streams only (eventStream, streamedChatCompletion,"
@@ -417,7 +561,25 @@ public final class FakeResponse {
   }
 
   boolean isEventStream() {
-    return kind != Kind.PLAIN;
+    return kind == Kind.DATA_EVENTS || kind == Kind.RAW_EVENTS;
+  }
+
+  Kind kind() {
+    return kind;
+  }
+
+  /** The number of body bytes to send before stalling; -1 for none. */
+  int bodyStallAfter() {
+    return bodyStallAfter;
+  }
+
+  /** The number of body bytes to send before dropping the connection; -1 for none. */
+  int bodyCutAfter() {
+    return bodyCutAfter;
+  }
+
+  boolean rateLimitHeaders() {
+    return rateLimitHeaders;
   }
 
   Duration eventDelay() {
@@ -491,6 +653,12 @@ public final class FakeResponse {
 
   @Override
   public String toString() {
+    if (kind == Kind.NO_ANSWER) {
+      return "FakeResponse[no headers]";
+    }
+    if (kind == Kind.RESET) {
+      return "FakeResponse[reset connection]";
+    }
     return "FakeResponse[" + status + (contentType == null ? "" : " " + contentType) + "]";
   }
 }

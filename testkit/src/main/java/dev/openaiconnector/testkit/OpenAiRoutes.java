@@ -218,10 +218,10 @@ final class OpenAiRoutes {
       if (streamed) {
         String events =
             toolCallStream(sequence, model, choices, calls, promptTokens, includeUsage(body));
-        return FakeResponse.eventStream((r, s) -> events);
+        return FakeResponse.eventStream((r, s) -> events).withRateLimitHeaders();
       }
       String json = Json.write(toolCallCompletion(sequence, model, choices, calls, promptTokens));
-      return FakeResponse.json(200, json);
+      return FakeResponse.json(200, json).withRateLimitHeaders();
     }
 
     String reply = structured != null ? structured : reply(messages, isJsonMode(body));
@@ -244,10 +244,10 @@ final class OpenAiRoutes {
               promptTokens,
               includeUsage(body),
               streamChunkLength);
-      return FakeResponse.eventStream((r, s) -> events);
+      return FakeResponse.eventStream((r, s) -> events).withRateLimitHeaders();
     }
     String json = Json.write(completion(sequence, model, contents, finishReason, promptTokens));
-    return FakeResponse.json(200, json);
+    return FakeResponse.json(200, json).withRateLimitHeaders();
   }
 
   /** Rejects what OpenAI rejects with a 400 naming the parameter, so that client bugs show. */

@@ -1,14 +1,12 @@
 package dev.openaiconnector.core.internal;
 
-import dev.openaiconnector.spi.Deadline;
-import java.time.Duration;
 import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatResponse;
 import dev.openaiconnector.api.ChatStream;
-import dev.openaiconnector.api.ConnectorException;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.Operation;
+import dev.openaiconnector.api.RateLimits;
 import dev.openaiconnector.api.StreamCancelledException;
 import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.spi.ChatEventSource;
@@ -16,7 +14,6 @@ import dev.openaiconnector.spi.ChatStreamPort;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -30,9 +27,12 @@ import org.slf4j.LoggerFactory;
  * <p>With tools, one stream spans the whole {@link ToolLoop.Conversation}: when a model call ends
  * with tool calls, the calls run on the reading thread (inside {@code hasNext()}), and the next
  * model call's stream is opened with the extended conversation; its deltas follow on the same
- * iterator. Each underlying stream is logged and its usage counted ({@link Operation#CHAT_STREAM})
- * once, when it ends successfully. Nothing is retried: a failure reaches the reader as it came,
- * since the reader may already have seen deltas that a second attempt would repeat.
+ * iterator. Each underlying stream is one call of the connector's {@link ResilientCalls}: retried
+ * and guarded while it opens, holding its bulkhead place until its source is closed, and ended
+ * (listener events, log line) when it ends, fails or is closed; its usage is counted ({@link
+ * Operation#CHAT_STREAM}) once, when it ends successfully. Nothing is retried once a stream has
+ * opened: a failure reaches the reader as it came, since the reader may already have seen deltas
+ * that a second attempt would repeat.
  *
  * <p>Ending: the source in use is closed whenever the stream ends, normally, by a failure or by
  * {@link #close()}, and the {@link StreamCompletion} learns of the end once. A close wins over
@@ -72,10 +72,9 @@ final class AssemblingChatStream implements ChatStream {
 
   // The current model call. The source and what a cancellation logs are read by closing threads.
   private volatile @Nullable ChatEventSource source;
+  private volatile ResilientCalls.@Nullable CallTrace trace;
   private volatile String roundModel;
-  private volatile long roundStarted;
   private ChatDeltaAssembler assembler;
-  private long firstDeltaAt;
 
   // Guarded by reading.
   private @Nullable ChatDelta lookahead;
@@ -168,14 +167,7 @@ final class AssemblingChatStream implements ChatStream {
   public void close() {
     if (state.compareAndSet(State.OPEN, State.CANCELLED)) {
       closeQuietly(source);
-      if (log.isDebugEnabled()) {
-        log.debug(
-            "{} cancelled: model={} provider={} latency={} ms",
-            Operation.CHAT_STREAM,
-            roundModel,
-            providerId,
-            elapsedMillis(roundStarted));
-      }
+      endCall(cancelled());
       end();
     }
   }
@@ -242,13 +234,13 @@ final class AssemblingChatStream implements ChatStream {
         delta = current.next();
       } catch (RuntimeException e) {
         ensureNotCancelled();
-        logFailure(e);
         throw e;
       }
       ensureNotCancelled();
       if (delta != null) {
-        if (firstDeltaAt == 0) {
-          firstDeltaAt = System.nanoTime();
+        ResilientCalls.CallTrace call = trace;
+        if (call != null) {
+          call.firstDelta();
         }
         assembler.accept(delta);
         return delta;
@@ -269,55 +261,57 @@ final class AssemblingChatStream implements ChatStream {
   private void openRound(ChatRequest request) {
     roundModel = request.model();
     assembler = new ChatDeltaAssembler(providerId);
-    firstDeltaAt = 0;
-    roundStarted = System.nanoTime();
-    ChatEventSource opened;
-    try {
-      opened = port.open(request, Deadline.after(Duration.ofMinutes(10)));
-    } catch (RuntimeException e) {
-      logFailure(e);
-      throw e;
+    ResilientCalls.OpenedStream opened =
+        connector
+            .calls()
+            .openStream(
+                request.model(),
+                request.timeout(),
+                request.maxRetries(),
+                deadline -> requireSource(port.open(request, deadline)));
+    trace = opened.trace();
+    source = opened.source();
+    // A close that came while the stream opened did not see it.
+    if (state.get() == State.CANCELLED) {
+      closeQuietly(opened.source());
+      StreamCancelledException cancelled = cancelled();
+      opened.trace().failed(cancelled);
+      throw cancelled;
     }
+  }
+
+  private ChatEventSource requireSource(@Nullable ChatEventSource opened) {
     if (opened == null) {
       throw new UnexpectedResponseException(
           "Provider '" + providerId + "' opened no stream; report it to its author",
           ErrorDetails.ofProvider(providerId),
           null);
     }
-    source = opened;
-    // A close that came while the stream opened did not see it.
-    if (state.get() == State.CANCELLED) {
-      closeQuietly(opened);
-      throw cancelled();
-    }
+    return opened;
   }
 
-  // The model call's stream ended normally: close it, assemble its answer, log and count it.
+  // The model call's stream ended normally: close it, assemble its answer, end and count the call.
   private ChatResponse endRound(ChatEventSource ended) {
     String completionId = ended.completionId();
     String model = ended.model();
     String requestId = ended.requestId();
+    RateLimits rateLimits = ended.rateLimits();
     closeQuietly(ended);
     ChatResponse answer =
         assembler.toResponse(
             completionId == null ? "" : completionId,
             model == null ? roundModel : model,
-            requestId);
+            requestId,
+            rateLimits);
     if (!assembler.hasUsage()) {
       connector.warnStreamWithoutUsage(roundModel);
     }
     if (assembler.missesFinishReason()) {
       connector.warnStreamWithoutFinishReason(roundModel);
     }
-    if (log.isDebugEnabled()) {
-      log.debug(
-          "{} model={} provider={} firstDelta={} ms latency={} ms requestId={}",
-          Operation.CHAT_STREAM,
-          roundModel,
-          providerId,
-          firstDeltaAt == 0 ? "-" : TimeUnit.NANOSECONDS.toMillis(firstDeltaAt - roundStarted),
-          elapsedMillis(roundStarted),
-          requestId);
+    ResilientCalls.CallTrace call = trace;
+    if (call != null) {
+      call.succeeded(new ResilientCalls.CallSuccess(requestId, model, answer.usage()));
     }
     connector.recordUsage(
         roundModel, Operation.CHAT_STREAM, answer.usage(), session, requestId);
@@ -337,6 +331,7 @@ final class AssemblingChatStream implements ChatStream {
 
   private RuntimeException fail(RuntimeException e) {
     closeQuietly(source);
+    endCall(e);
     while (true) {
       State now = state.get();
       if (now == State.CANCELLED) {
@@ -374,18 +369,11 @@ final class AssemblingChatStream implements ChatStream {
     return new StreamCancelledException(providerId);
   }
 
-  private void logFailure(RuntimeException e) {
-    if (log.isDebugEnabled()) {
-      log.debug(
-          "{} failed: model={} provider={} latency={} ms error={} requestId={}",
-          Operation.CHAT_STREAM,
-          roundModel,
-          providerId,
-          elapsedMillis(roundStarted),
-          e.getClass().getName(),
-          e instanceof ConnectorException
-              ? ((ConnectorException) e).requestId().orElse(null)
-              : null);
+  // Ends the current model call, unless it already ended (a tool round's failure comes after it).
+  private void endCall(RuntimeException failure) {
+    ResilientCalls.CallTrace call = trace;
+    if (call != null) {
+      call.failed(failure);
     }
   }
 
@@ -400,9 +388,5 @@ final class AssemblingChatStream implements ChatStream {
       log.warn(
           "Closing a stream of provider '{}' failed with {}", providerId, e.getClass().getName());
     }
-  }
-
-  private static long elapsedMillis(long startedNanos) {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
   }
 }

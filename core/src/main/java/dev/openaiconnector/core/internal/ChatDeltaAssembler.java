@@ -6,6 +6,7 @@ import dev.openaiconnector.api.ChatResponse;
 import dev.openaiconnector.api.Choice;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.FinishReason;
+import dev.openaiconnector.api.RateLimits;
 import dev.openaiconnector.api.TokenUsage;
 import dev.openaiconnector.api.ToolCall;
 import dev.openaiconnector.api.ToolCallDelta;
@@ -114,11 +115,13 @@ final class ChatDeltaAssembler {
    * @param id the completion id
    * @param model the model that answered
    * @param requestId the provider's request id, or null
+   * @param rateLimits the provider's rate-limit state, from the stream's response headers
    * @return the response, its choices in index order
    * @throws UnexpectedResponseException if no delta concerned a choice, or a tool call never got
    *     its id or name
    */
-  ChatResponse toResponse(String id, String model, @Nullable String requestId) {
+  ChatResponse toResponse(
+      String id, String model, @Nullable String requestId, RateLimits rateLimits) {
     if (choices.isEmpty()) {
       throw new UnexpectedResponseException(
           "Provider '"
@@ -135,6 +138,7 @@ final class ChatDeltaAssembler {
             .id(id)
             .model(model)
             .requestId(requestId)
+            .rateLimits(rateLimits)
             .usage(usage == null ? TokenUsage.ZERO : usage);
     missesFinishReason = false;
     for (ChoiceParts parts : ordered) {

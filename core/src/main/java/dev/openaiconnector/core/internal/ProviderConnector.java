@@ -1,16 +1,25 @@
 package dev.openaiconnector.core.internal;
 
-import dev.openaiconnector.spi.Deadline;
-import java.time.Duration;
+import dev.openaiconnector.api.AuthenticationException;
+import dev.openaiconnector.api.CallListener;
 import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatResponse;
 import dev.openaiconnector.api.ChatSession;
 import dev.openaiconnector.api.ChatStream;
+import dev.openaiconnector.api.ClientRateLimitException;
+import dev.openaiconnector.api.ConnectionCheck;
+import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.Connector;
 import dev.openaiconnector.api.ConnectorException;
 import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.NotFoundException;
 import dev.openaiconnector.api.Operation;
+import dev.openaiconnector.api.OperationCheck;
+import dev.openaiconnector.api.PermissionDeniedException;
+import dev.openaiconnector.api.QuotaExceededException;
+import dev.openaiconnector.api.RateLimitException;
+import dev.openaiconnector.api.RequestTimeoutException;
 import dev.openaiconnector.api.ResponseFormat;
 import dev.openaiconnector.api.SessionSpec;
 import dev.openaiconnector.api.SessionStore;
@@ -21,34 +30,88 @@ import dev.openaiconnector.api.UnsupportedCapabilityException;
 import dev.openaiconnector.api.UsageEvent;
 import dev.openaiconnector.api.UsageListener;
 import dev.openaiconnector.api.UsageTracker;
+import dev.openaiconnector.core.ResilienceOptions;
 import dev.openaiconnector.core.ToolLoopOptions;
 import dev.openaiconnector.spi.Capability;
 import dev.openaiconnector.spi.ChatStreamPort;
 import dev.openaiconnector.spi.Provider;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Connector} over one {@link Provider}: checks each request against the provider's
- * capabilities, calls the provider's port, and counts the usage of every call. A request with
- * tools goes through the {@link ToolLoop}, which makes one such call per round. Thread-safe.
+ * capabilities, makes each remote call through the connector's {@link ResilientCalls} (retries,
+ * deadlines, circuit breaker, rate limiter, bulkhead, listener events and one DEBUG line per
+ * call), and counts the usage of every call. A request with tools goes through the {@link
+ * ToolLoop}, which makes one such call per round. Thread-safe.
  *
  * <p>Streams ({@link #stream}) are {@link AssemblingChatStream}s, each underlying stream counted
- * as {@link Operation#CHAT_STREAM}; {@link #streamPublisher} serves each subscription from a
- * daemon thread of its own ({@link ChatStreamPublisher}). Closing the connector closes the streams
- * still open and ends the subscriptions still active, before it closes the provider.
+ * as {@link Operation#CHAT_STREAM} and retried only while it opens; {@link #streamPublisher}
+ * serves each subscription from a daemon thread of its own ({@link ChatStreamPublisher}). Closing
+ * the connector closes the streams still open and ends the subscriptions still active, before it
+ * closes the provider.
+ *
+ * <p>{@link #checkConnection()} makes the cheapest valid call of each operation the provider
+ * declares, without retries, and reports how each went instead of throwing.
  */
 public final class ProviderConnector implements Connector {
   private static final Logger log = LoggerFactory.getLogger(ProviderConnector.class);
+
+  /** The ping a connection check sends; the model's answer is read and dropped. */
+  static final String CHECK_PROMPT = "ping";
+
+  /** The bound on the answer to a connection check's ping: enough for any model to answer. */
+  static final int CHECK_MAX_TOKENS = 16;
+
+  /**
+   * Everything a connector is configured with besides its provider.
+   *
+   * @param sessionStore where sessions keep their history
+   * @param usageListeners told about the usage of every successful call, in order
+   * @param callListeners told about every call's start, retries and end, in order
+   * @param toolLoop how calls of tools are run
+   * @param resilience retries, deadlines, circuit breaker, bulkhead and rate limiter
+   * @param checkModels the model each operation's connection check calls
+   * @param checkTimeout the deadline of each connection check's call
+   * @param sleeper waits between attempts
+   * @param random draws the jitter of the backoff
+   */
+  public record Settings(
+      SessionStore sessionStore,
+      List<UsageListener> usageListeners,
+      List<CallListener> callListeners,
+      ToolLoopOptions toolLoop,
+      ResilienceOptions resilience,
+      Map<Operation, String> checkModels,
+      Duration checkTimeout,
+      ResilientCalls.Sleeper sleeper,
+      DoubleSupplier random) {
+
+    /** Checks the components and copies the collections. */
+    public Settings {
+      Objects.requireNonNull(sessionStore, "sessionStore");
+      usageListeners = List.copyOf(usageListeners);
+      callListeners = List.copyOf(callListeners);
+      Objects.requireNonNull(toolLoop, "toolLoop");
+      Objects.requireNonNull(resilience, "resilience");
+      checkModels = Map.copyOf(checkModels);
+      Objects.requireNonNull(checkTimeout, "checkTimeout");
+      Objects.requireNonNull(sleeper, "sleeper");
+      Objects.requireNonNull(random, "random");
+    }
+  }
 
   private final Provider provider;
   private final String providerId;
@@ -57,6 +120,9 @@ public final class ProviderConnector implements Connector {
   private final List<UsageListener> usageListeners;
   private final UsageAccumulator usage = new UsageAccumulator();
   private final ToolLoop toolLoop;
+  private final ResilientCalls calls;
+  private final Map<Operation, String> checkModels;
+  private final Duration checkTimeout;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Set<AutoCloseable> openStreams = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean warnedNoStreamUsage = new AtomicBoolean();
@@ -66,24 +132,27 @@ public final class ProviderConnector implements Connector {
    * Creates a connector that owns the provider and closes it when closed.
    *
    * @param provider the provider
-   * @param sessionStore where sessions keep their history
-   * @param usageListeners told about the usage of every successful call, in order
-   * @param toolLoopOptions how calls of tools are run
+   * @param settings everything else
    */
-  public ProviderConnector(
-      Provider provider,
-      SessionStore sessionStore,
-      List<UsageListener> usageListeners,
-      ToolLoopOptions toolLoopOptions) {
+  public ProviderConnector(Provider provider, Settings settings) {
     this.provider = Objects.requireNonNull(provider, "provider");
     this.providerId = Objects.requireNonNull(provider.id(), "provider.id()");
     // Read once: a provider declares what it can do when it is created, and the check runs on
     // every call.
     this.capabilities = EnumSet.noneOf(Capability.class);
     this.capabilities.addAll(provider.capabilities());
-    this.sessionStore = Objects.requireNonNull(sessionStore, "sessionStore");
-    this.usageListeners = List.copyOf(usageListeners);
-    this.toolLoop = new ToolLoop(Objects.requireNonNull(toolLoopOptions, "toolLoopOptions"));
+    this.sessionStore = settings.sessionStore();
+    this.usageListeners = settings.usageListeners();
+    this.toolLoop = new ToolLoop(settings.toolLoop());
+    this.calls =
+        new ResilientCalls(
+            providerId,
+            settings.resilience(),
+            settings.callListeners(),
+            settings.sleeper(),
+            settings.random());
+    this.checkModels = settings.checkModels();
+    this.checkTimeout = settings.checkTimeout();
   }
 
   @Override
@@ -117,46 +186,36 @@ public final class ProviderConnector implements Connector {
     return toolLoop.run(request, round -> callOnce(round, session));
   }
 
-  // One provider call: the only place that reaches the port, so every model call is logged and
-  // counted once, whether it is a plain request or a round of the tool loop.
+  // One provider call: the only place that reaches the chat port, so every model call is retried,
+  // guarded, observed and counted once, whether it is a plain request or a round of the tool loop.
   private ChatResponse callOnce(ChatRequest request, @Nullable SessionUsage session) {
     ensureOpen();
-    long started = System.nanoTime();
-    ChatResponse response;
-    try {
-      response = provider.chat().complete(request, Deadline.after(Duration.ofMinutes(10)));
-    } catch (RuntimeException e) {
-      if (log.isDebugEnabled()) {
-        log.debug(
-            "{} failed: model={} provider={} latency={} ms error={} requestId={}",
+    ChatResponse response =
+        calls.call(
             Operation.CHAT,
             request.model(),
-            providerId,
-            elapsedMillis(started),
-            e.getClass().getName(),
-            e instanceof ConnectorException
-                ? ((ConnectorException) e).requestId().orElse(null)
-                : null);
-      }
-      throw e;
-    }
+            request.timeout(),
+            request.maxRetries(),
+            deadline -> requireAnswer(provider.chat().complete(request, deadline)),
+            answer ->
+                new ResilientCalls.CallSuccess(
+                    answer.requestId().orElse(null), answer.model(), answer.usage()));
+    recordUsage(
+        request.model(),
+        Operation.CHAT,
+        response.usage(),
+        session,
+        response.requestId().orElse(null));
+    return response;
+  }
+
+  private ChatResponse requireAnswer(@Nullable ChatResponse response) {
     if (response == null) {
       throw new UnexpectedResponseException(
           "Provider '" + providerId + "' returned no chat response; report it to its author",
           ErrorDetails.ofProvider(providerId),
           null);
     }
-    String requestId = response.requestId().orElse(null);
-    if (log.isDebugEnabled()) {
-      log.debug(
-          "{} model={} provider={} latency={} ms requestId={}",
-          Operation.CHAT,
-          request.model(),
-          providerId,
-          elapsedMillis(started),
-          requestId);
-    }
-    recordUsage(request.model(), Operation.CHAT, response.usage(), session, requestId);
     return response;
   }
 
@@ -209,13 +268,112 @@ public final class ProviderConnector implements Connector {
   }
 
   @Override
-  public dev.openaiconnector.api.ConnectionCheck checkConnection() {
-    throw new UnsupportedOperationException("TODO(#7): the core helper implements this");
+  public ConnectionCheck checkConnection() {
+    ensureOpen();
+    List<OperationCheck> checks = new ArrayList<>();
+    for (Operation operation : checkedOperations()) {
+      checks.add(check(operation));
+    }
+    return new ConnectionCheck(providerId, checks);
+  }
+
+  // The operations the provider declares. EMBEDDINGS and IMAGES join here, each with its cheapest
+  // call in checkOnce, once the SPI has their ports.
+  private List<Operation> checkedOperations() {
+    List<Operation> operations = new ArrayList<>(2);
+    if (capabilities.contains(Capability.CHAT)) {
+      operations.add(Operation.CHAT);
+      if (capabilities.contains(Capability.CHAT_STREAMING)) {
+        operations.add(Operation.CHAT_STREAM);
+      }
+    }
+    return operations;
+  }
+
+  private OperationCheck check(Operation operation) {
+    String model = checkModel(operation);
+    long started = System.nanoTime();
+    try {
+      String requestId = checkOnce(operation, model);
+      return new OperationCheck(
+          operation, model, OperationCheck.Outcome.OK, elapsed(started), null, requestId);
+    } catch (ConnectorException e) {
+      return new OperationCheck(
+          operation,
+          model,
+          outcomeOf(e),
+          elapsed(started),
+          e.getMessage(),
+          e.requestId().orElse(null));
+    }
+  }
+
+  private String checkModel(Operation operation) {
+    String model = checkModels.get(operation);
+    if (model == null && operation == Operation.CHAT_STREAM) {
+      model = checkModels.get(Operation.CHAT);
+    }
+    if (model == null) {
+      throw new IllegalStateException("no connection check model for " + operation);
+    }
+    return model;
+  }
+
+  // Makes the operation's cheapest valid call and returns its request id.
+  private @Nullable String checkOnce(Operation operation, String model) {
+    ChatRequest ping =
+        ChatRequest.builder()
+            .model(model)
+            .user(CHECK_PROMPT)
+            .maxTokens(CHECK_MAX_TOKENS)
+            .maxRetries(0)
+            .timeout(checkTimeout)
+            .build();
+    switch (operation) {
+      case CHAT:
+        return chat(ping).requestId().orElse(null);
+      case CHAT_STREAM:
+        try (ChatStream stream = stream(ping)) {
+          return stream.response().requestId().orElse(null);
+        }
+      default:
+        throw new IllegalStateException("no connection check for " + operation);
+    }
+  }
+
+  private static OperationCheck.Outcome outcomeOf(ConnectorException e) {
+    if (e instanceof AuthenticationException) {
+      return OperationCheck.Outcome.AUTHENTICATION;
+    }
+    if (e instanceof PermissionDeniedException) {
+      return OperationCheck.Outcome.PERMISSION;
+    }
+    if (e instanceof NotFoundException) {
+      return OperationCheck.Outcome.NOT_FOUND;
+    }
+    if (e instanceof ConnectionException || e instanceof RequestTimeoutException) {
+      return OperationCheck.Outcome.NETWORK;
+    }
+    if (e instanceof RateLimitException
+        || e instanceof QuotaExceededException
+        || e instanceof ClientRateLimitException) {
+      return OperationCheck.Outcome.RATE_LIMITED;
+    }
+    return OperationCheck.Outcome.OTHER;
   }
 
   @Override
   public UsageTracker usage() {
     return usage;
+  }
+
+  /**
+   * Returns the machinery every remote call of this connector goes through.
+   *
+   * @return the resilient calls
+   */
+  ResilientCalls calls() {
+    return calls;
   }
 
   @Override
@@ -418,7 +576,7 @@ public final class ProviderConnector implements Connector {
     }
   }
 
-  private static long elapsedMillis(long startedNanos) {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+  private static Duration elapsed(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos);
   }
 }

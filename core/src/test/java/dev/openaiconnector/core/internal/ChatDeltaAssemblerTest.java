@@ -8,6 +8,7 @@ import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ChatResponse;
 import dev.openaiconnector.api.Choice;
 import dev.openaiconnector.api.FinishReason;
+import dev.openaiconnector.api.RateLimits;
 import dev.openaiconnector.api.TokenUsage;
 import dev.openaiconnector.api.ToolCall;
 import dev.openaiconnector.api.ToolCallDelta;
@@ -28,7 +29,7 @@ class ChatDeltaAssemblerTest {
         delta(0, null, null, List.of(), FinishReason.STOP, null),
         delta(0, null, null, List.of(), null, TokenUsage.of(12, 3)));
 
-    ChatResponse response = assembler.toResponse("chatcmpl-1", "gpt-4o-mini-2024", "req-1");
+    ChatResponse response = assembler.toResponse("chatcmpl-1", "gpt-4o-mini-2024", "req-1", RateLimits.NONE);
 
     assertThat(response.content()).isEqualTo("Hello, Alice");
     assertThat(response.finishReason()).isEqualTo(FinishReason.STOP);
@@ -48,7 +49,7 @@ class ChatDeltaAssemblerTest {
         delta(0, null, "I can't ", List.of(), null, null),
         delta(0, null, "help with that.", List.of(), FinishReason.STOP, null));
 
-    AssistantMessage message = assembler.toResponse("id", "m", null).message();
+    AssistantMessage message = assembler.toResponse("id", "m", null, RateLimits.NONE).message();
 
     assertThat(message.refusal()).isEqualTo("I can't help with that.");
     assertThat(message.content()).isNull();
@@ -68,7 +69,7 @@ class ChatDeltaAssemblerTest {
             List.of(new ToolCallDelta(0, null, null, "\"Paris\"}")),
             FinishReason.TOOL_CALLS));
 
-    ChatResponse response = assembler.toResponse("id", "m", null);
+    ChatResponse response = assembler.toResponse("id", "m", null, RateLimits.NONE);
 
     assertThat(response.message())
         .isEqualTo(
@@ -87,7 +88,7 @@ class ChatDeltaAssemblerTest {
         delta(0, null, null, List.of(new ToolCallDelta(1, "call_b", "second", "{}")), null),
         delta(0, null, null, List.of(new ToolCallDelta(0, "call_a", "first", "{}")), null));
 
-    assertThat(assembler.toResponse("id", "m", null).message().toolCalls())
+    assertThat(assembler.toResponse("id", "m", null, RateLimits.NONE).message().toolCalls())
         .extracting(ToolCall::id)
         .containsExactly("call_a", "call_b");
   }
@@ -98,7 +99,7 @@ class ChatDeltaAssemblerTest {
         delta(0, null, null, List.of(new ToolCallDelta(0, "call_a", "get_weather", "{")), null),
         delta(0, null, null, List.of(new ToolCallDelta(0, "", "other", "}")), null));
 
-    assertThat(assembler.toResponse("id", "m", null).message().toolCalls())
+    assertThat(assembler.toResponse("id", "m", null, RateLimits.NONE).message().toolCalls())
         .containsExactly(new ToolCall("call_a", "get_weather", "{}"));
   }
 
@@ -107,14 +108,14 @@ class ChatDeltaAssemblerTest {
     accept(
         delta(0, "", null, List.of(new ToolCallDelta(0, "call_a", "get_weather", "{}")), null));
 
-    assertThat(assembler.toResponse("id", "m", null).message().content()).isNull();
+    assertThat(assembler.toResponse("id", "m", null, RateLimits.NONE).message().content()).isNull();
   }
 
   @Test
   void keepsAnEmptyTextThatIsTheWholeAnswer() {
     accept(delta(0, "", null, List.of(), FinishReason.LENGTH, null));
 
-    assertThat(assembler.toResponse("id", "m", null).message().content()).isEmpty();
+    assertThat(assembler.toResponse("id", "m", null, RateLimits.NONE).message().content()).isEmpty();
   }
 
   @Test
@@ -126,7 +127,7 @@ class ChatDeltaAssemblerTest {
         delta(0, " Alice", null, List.of(), FinishReason.LENGTH, null),
         delta(0, null, null, List.of(), null, TokenUsage.of(5, 8)));
 
-    ChatResponse response = assembler.toResponse("id", "m", null);
+    ChatResponse response = assembler.toResponse("id", "m", null, RateLimits.NONE);
 
     assertThat(response.choices())
         .containsExactly(
@@ -139,7 +140,7 @@ class ChatDeltaAssemblerTest {
   void keepsAFinishReasonTheLibraryDoesNotKnow() {
     accept(delta(0, "Hi", null, List.of(), FinishReason.of("guardrail_stop"), null));
 
-    FinishReason reason = assembler.toResponse("id", "m", null).finishReason();
+    FinishReason reason = assembler.toResponse("id", "m", null, RateLimits.NONE).finishReason();
 
     assertThat(reason.value()).isEqualTo("guardrail_stop");
     assertThat(reason.isKnown()).isFalse();
@@ -149,7 +150,7 @@ class ChatDeltaAssemblerTest {
   void marksAChoiceThatNeverGotAFinishReason() {
     accept(ChatDelta.ofContent("Hi"));
 
-    ChatResponse response = assembler.toResponse("id", "m", null);
+    ChatResponse response = assembler.toResponse("id", "m", null, RateLimits.NONE);
 
     assertThat(response.finishReason()).isEqualTo(ChatDeltaAssembler.MISSING_FINISH_REASON);
     assertThat(response.finishReason().value()).isEqualTo("unknown");
@@ -160,7 +161,7 @@ class ChatDeltaAssemblerTest {
   void countsZeroTokensAndTellsWhenNoDeltaCarriedUsage() {
     accept(delta(0, "Hi", null, List.of(), FinishReason.STOP, null));
 
-    assertThat(assembler.toResponse("id", "m", null).usage()).isEqualTo(TokenUsage.ZERO);
+    assertThat(assembler.toResponse("id", "m", null, RateLimits.NONE).usage()).isEqualTo(TokenUsage.ZERO);
     assertThat(assembler.hasUsage()).isFalse();
   }
 
@@ -168,7 +169,7 @@ class ChatDeltaAssemblerTest {
   void rejectsAStreamWithoutAnyChoice() {
     accept(delta(0, null, null, List.of(), null, TokenUsage.of(5, 0)));
 
-    assertThatThrownBy(() -> assembler.toResponse("id", "m", null))
+    assertThatThrownBy(() -> assembler.toResponse("id", "m", null, RateLimits.NONE))
         .isInstanceOf(UnexpectedResponseException.class)
         .hasMessageContaining("'fake' ended a stream without any choice");
   }
@@ -177,7 +178,7 @@ class ChatDeltaAssemblerTest {
   void rejectsAToolCallThatNeverGotItsName() {
     accept(delta(0, null, null, List.of(new ToolCallDelta(0, "call_a", null, "{}")), null));
 
-    assertThatThrownBy(() -> assembler.toResponse("id", "m", null))
+    assertThatThrownBy(() -> assembler.toResponse("id", "m", null, RateLimits.NONE))
         .isInstanceOf(UnexpectedResponseException.class)
         .hasMessageContaining("tool call #0 of choice 0 without its name");
   }

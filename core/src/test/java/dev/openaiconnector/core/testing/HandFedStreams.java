@@ -1,13 +1,13 @@
 package dev.openaiconnector.core.testing;
 
-import dev.openaiconnector.api.RateLimits;
-import dev.openaiconnector.spi.Deadline;
 import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ChatRequest;
+import dev.openaiconnector.api.RateLimits;
 import dev.openaiconnector.spi.Capability;
 import dev.openaiconnector.spi.ChatEventSource;
 import dev.openaiconnector.spi.ChatPort;
 import dev.openaiconnector.spi.ChatStreamPort;
+import dev.openaiconnector.spi.Deadline;
 import dev.openaiconnector.spi.Provider;
 import java.util.EnumSet;
 import java.util.Optional;

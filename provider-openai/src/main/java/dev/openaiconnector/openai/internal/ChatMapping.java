@@ -13,6 +13,7 @@ import dev.openaiconnector.api.ContentPart;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.FinishReason;
 import dev.openaiconnector.api.ImagePart;
+import dev.openaiconnector.api.RateLimits;
 import dev.openaiconnector.api.RequestValidationException;
 import dev.openaiconnector.api.ResponseFormat;
 import dev.openaiconnector.api.SystemMessage;
@@ -219,12 +220,16 @@ public final class ChatMapping {
    *
    * @param dto the decoded body
    * @param requestId the provider's request id, or null
+   * @param rateLimits the rate limits from the response headers
    * @param details what to attach to an exception if the body is unusable
    * @return the response
    * @throws UnexpectedResponseException if the body has no usable choice
    */
   public ChatResponse fromDto(
-      ChatCompletionResponseDto dto, @Nullable String requestId, ErrorDetails details) {
+      ChatCompletionResponseDto dto,
+      @Nullable String requestId,
+      RateLimits rateLimits,
+      ErrorDetails details) {
     List<ChoiceDto> wireChoices = dto.choices();
     if (wireChoices == null || wireChoices.isEmpty()) {
       throw new UnexpectedResponseException(
@@ -253,6 +258,7 @@ public final class ChatMapping {
         .usage(usage(dto.usage()))
         .requestId(requestId)
         .systemFingerprint(dto.systemFingerprint())
+        .rateLimits(rateLimits)
         .build();
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.openaiconnector.api.CallInterruptedException;
 import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ConnectorException;
 import dev.openaiconnector.api.ContentFilterException;
@@ -20,7 +21,9 @@ import feign.FeignException;
 import feign.Response;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,18 +38,24 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns an HTTP error response into the api's exception: the OpenAI error body when there is one,
  * a short excerpt of anything else (an HTML page from a proxy), the request id and the server's
- * requested wait. Messages are scrubbed of anything that looks like an API key, because OpenAI
- * quotes a masked fragment of a wrong key back in its 401 message.
+ * requested wait. Messages are scrubbed by a {@link Redactor}: of the configured key itself, and of
+ * anything that looks like an API key, because OpenAI quotes a masked fragment of a wrong key back
+ * in its 401 message.
+ *
+ * <p>A failure to send or to read is, in this order: a {@link CallInterruptedException} when the
+ * calling thread was interrupted (its interrupt flag is set again); a {@link
+ * RequestTimeoutException} when the headers did not come in time or the deadline stopped the
+ * body; else a {@link ConnectionException}.
  */
 public final class HttpFailures {
   private static final int EXCERPT_LENGTH = 200;
-  private static final Pattern KEY_LIKE = Pattern.compile("sk-[A-Za-z0-9_*\\-]{4,}");
   private static final Pattern TAGS = Pattern.compile("<[^>]*>");
   private static final Pattern SPACES = Pattern.compile("\\s+");
   private static final byte[] NO_BODY = new byte[0];
   private final String providerId;
   private final String providerName;
   private final ObjectReader errorReader;
+  private final Redactor redactor;
 
   /**
    * Creates the mapper.
@@ -54,11 +63,14 @@ public final class HttpFailures {
    * @param providerId the id exceptions carry, for example {@code openai}
    * @param providerName the name messages use, for example {@code OpenAI}
    * @param errorReader a reader for {@link ErrorResponseDto}
+   * @param redactor removes the secrets from messages, the configured key among them
    */
-  public HttpFailures(String providerId, String providerName, ObjectReader errorReader) {
+  public HttpFailures(
+      String providerId, String providerName, ObjectReader errorReader, Redactor redactor) {
     this.providerId = providerId;
     this.providerName = providerName;
     this.errorReader = errorReader;
+    this.redactor = redactor;
   }
 
   /**
@@ -182,27 +194,94 @@ public final class HttpFailures {
   }
 
   /**
-   * Maps a failure to send the request or to receive the response headers.
+   * Maps a failure to send the request, to receive the response headers, or to read a body Feign
+   * buffered itself.
    *
    * @param e what Feign threw
-   * @return a {@link RequestTimeoutException} for a timeout, else a {@link ConnectionException}
+   * @return a {@link CallInterruptedException}, a {@link RequestTimeoutException} or a {@link
+   *     ConnectionException}
    */
   public ConnectorException transportFailure(FeignException e) {
     Throwable cause = e.getCause() == null ? e : e.getCause();
-    ErrorDetails details = ErrorDetails.ofProvider(providerId);
+    return ioFailure(cause, "The call to " + providerId, ErrorDetails.ofProvider(providerId));
+  }
+
+  /**
+   * Maps a failure of the connection, classified as this class describes.
+   *
+   * @param cause what failed
+   * @param what what was going on, for example {@code The call to openai}
+   * @param details the status and request id, as far as known
+   * @return the exception to throw
+   */
+  public ConnectorException ioFailure(Throwable cause, String what, ErrorDetails details) {
+    if (isInterruption(cause)) {
+      Thread.currentThread().interrupt();
+      return new CallInterruptedException(what + " was interrupted", details, cause);
+    }
     if (cause instanceof HttpTimeoutException) {
       return new RequestTimeoutException(
-          "The call to " + providerId + " timed out (" + cause.getMessage() + ")", details, cause);
+          what + " timed out (" + cause.getMessage() + ")", details, cause);
+    }
+    if (has(cause, DeadlineClient.BodyTimeoutException.class)) {
+      return new RequestTimeoutException(
+          what + " timed out: the deadline passed while the response body was read",
+          details,
+          cause);
     }
     return new ConnectionException(
-        "The connection to "
-            + providerId
+        what
             + " failed ("
             + cause.getClass().getSimpleName()
-            + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+            + (cause.getMessage() == null ? "" : ": " + redactor.redact(cause.getMessage()))
             + ")",
         details,
         cause);
+  }
+
+  /**
+   * Tells whether a failure comes from the calling thread being interrupted: an {@link
+   * InterruptedException} or {@link ClosedByInterruptException} in the causes, or any failure
+   * while the thread's interrupt flag is set (an {@link InterruptedIOException} without it is a
+   * socket timeout). The flag matters because the JDK 17 client's body stream does not end a
+   * blocked read when interrupted; the read ends later, by the deadline or the server.
+   *
+   * @param failure what failed
+   * @return true for an interruption
+   */
+  public static boolean isInterruption(Throwable failure) {
+    if (Thread.currentThread().isInterrupted()) {
+      return true;
+    }
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
+      if (t instanceof InterruptedException || t instanceof ClosedByInterruptException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean has(Throwable failure, Class<? extends Throwable> type) {
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The failure for a call whose deadline passed before it was sent.
+   *
+   * @return the exception to throw
+   */
+  public RequestTimeoutException deadlineExpired() {
+    return new RequestTimeoutException(
+        "The deadline of the call to " + providerId + " passed before it was sent",
+        ErrorDetails.ofProvider(providerId),
+        null);
   }
 
   /**
@@ -211,7 +290,9 @@ public final class HttpFailures {
    *
    * @param response the response, not closed here
    * @return the whole body, empty for none
-   * @throws ConnectionException if the connection fails while reading
+   * @throws ConnectorException a {@link ConnectionException} if the connection fails while
+   *     reading, a {@link RequestTimeoutException} if the deadline stops it, a {@link
+   *     CallInterruptedException} if the thread is interrupted
    */
   public byte[] readAll(Response response) {
     Response.Body body = response.body();
@@ -221,11 +302,10 @@ public final class HttpFailures {
     try (InputStream in = body.asInputStream()) {
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new ConnectionException(
-          "The connection failed while reading the response body (" + e.getClass().getSimpleName()
-              + ")",
-          details(response.status(), response.headers()),
-          e);
+      throw ioFailure(
+          e,
+          "Reading the response body of " + providerId,
+          details(response.status(), response.headers()));
     }
   }
 
@@ -343,7 +423,7 @@ public final class HttpFailures {
     return values == null || values.isEmpty() ? null : values.iterator().next();
   }
 
-  private static String excerpt(byte[] body) {
+  private String excerpt(byte[] body) {
     if (body.length == 0) {
       return " (empty body)";
     }
@@ -355,7 +435,7 @@ public final class HttpFailures {
     return ": " + redact(text);
   }
 
-  static String redact(String text) {
-    return KEY_LIKE.matcher(text).replaceAll("sk-***");
+  private String redact(String text) {
+    return redactor.redact(text);
   }
 }

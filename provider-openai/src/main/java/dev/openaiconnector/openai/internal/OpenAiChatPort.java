@@ -1,24 +1,31 @@
 package dev.openaiconnector.openai.internal;
 
-import dev.openaiconnector.spi.Deadline;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatResponse;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.spi.ChatPort;
+import dev.openaiconnector.spi.Deadline;
 import feign.FeignException;
 import feign.Response;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Map;
 
-/** The chat port over the OpenAI wire protocol: one HTTP call, errors mapped. Thread-safe. */
+/**
+ * The chat port over the OpenAI wire protocol: one HTTP call, errors mapped. The call's deadline
+ * bounds everything it waits for: an expired deadline fails before anything is sent, the response
+ * headers are awaited until the deadline (or the request timeout, if sooner), and {@link
+ * DeadlineClient} stops reading the body when the deadline passes. Thread-safe.
+ */
 public final class OpenAiChatPort implements ChatPort {
   private final OpenAiHttpApi api;
   private final ChatMapping mapping;
   private final ObjectReader responseReader;
   private final HttpFailures failures;
+  private final CallTimeouts timeouts;
+  private final WireLog wireLog;
 
   /**
    * Creates the port.
@@ -27,24 +34,33 @@ public final class OpenAiChatPort implements ChatPort {
    * @param mapping the request and response mapping
    * @param responseReader a reader for {@link ChatCompletionResponseDto}
    * @param failures the error mapping
+   * @param timeouts the per-call timeouts
+   * @param wireLog the wire log
    */
   public OpenAiChatPort(
       OpenAiHttpApi api,
       ChatMapping mapping,
       ObjectReader responseReader,
-      HttpFailures failures) {
+      HttpFailures failures,
+      CallTimeouts timeouts,
+      WireLog wireLog) {
     this.api = api;
     this.mapping = mapping;
     this.responseReader = responseReader;
     this.failures = failures;
+    this.timeouts = timeouts;
+    this.wireLog = wireLog;
   }
 
   @Override
   public ChatResponse complete(ChatRequest request, Deadline deadline) {
     ChatCompletionRequestDto body = mapping.toDto(request);
+    if (deadline.isExpired()) {
+      throw failures.deadlineExpired();
+    }
     Response response;
     try {
-      response = api.createChatCompletion(body);
+      response = api.createChatCompletion(body, timeouts.forCall(deadline));
     } catch (FeignException e) {
       throw failures.transportFailure(e);
     }
@@ -52,6 +68,7 @@ public final class OpenAiChatPort implements ChatPort {
       int status = response.status();
       Map<String, Collection<String>> headers = response.headers();
       byte[] bytes = failures.readAll(response);
+      wireLog.response(status, bytes);
       if (status >= 400) {
         throw failures.toException(status, headers, bytes);
       }
@@ -66,7 +83,8 @@ public final class OpenAiChatPort implements ChatPort {
         throw failures.unreadable("The chat completion", null, bytes.length, details);
       }
       try {
-        return mapping.fromDto(dto, HttpFailures.requestId(headers), details);
+        return mapping.fromDto(
+            dto, HttpFailures.requestId(headers), RateLimitHeaders.from(headers), details);
       } catch (UnexpectedResponseException e) {
         throw e;
       } catch (RuntimeException e) {

@@ -1,13 +1,12 @@
 package dev.openaiconnector.openai.internal;
 
-import dev.openaiconnector.spi.Deadline;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.openaiconnector.api.ChatRequest;
-import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.spi.ChatEventSource;
 import dev.openaiconnector.spi.ChatStreamPort;
+import dev.openaiconnector.spi.Deadline;
 import feign.FeignException;
 import feign.Response;
 import java.io.IOException;
@@ -19,17 +18,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The streamed chat port over the OpenAI wire protocol: sends the request with {@code "stream":
  * true} and {@code "stream_options": {"include_usage": true}}, maps an error status like the
  * plain port, and hands the body to an {@link OpenAiEventSource} that reads it incrementally.
  *
- * <p>Owns one daemon scheduler thread, shared by the idle timeouts of all its streams, started on
- * the first stream and ended after 30 idle seconds. Thread-safe; {@link #close()} closes the
- * streams still open and stops the scheduler.
+ * <p>The call's deadline bounds opening only: an expired deadline fails before anything is sent,
+ * and the status and headers are awaited until the deadline (or the request timeout, if sooner).
+ * Once the stream is open, the idle timeout bounds each wait for data, on the provider's shared
+ * scheduler. Thread-safe; {@link #close()} closes the streams still open.
  */
 public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable {
   private final String providerId;
@@ -38,7 +37,9 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
   private final ObjectReader chunkReader;
   private final HttpFailures failures;
   private final Duration idleTimeout;
-  private final ScheduledThreadPoolExecutor scheduler;
+  private final ScheduledExecutorService scheduler;
+  private final CallTimeouts timeouts;
+  private final WireLog wireLog;
   private final Set<OpenAiEventSource> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -51,6 +52,9 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
    * @param chunkReader a reader for {@link ChatCompletionChunkDto}
    * @param failures the error mapping
    * @param idleTimeout how long a stream may send nothing while it is being read
+   * @param scheduler the provider's shared scheduler, for the idle timeouts
+   * @param timeouts the per-call timeouts
+   * @param wireLog the wire log
    */
   public OpenAiChatStreamPort(
       String providerId,
@@ -58,24 +62,19 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
       ChatMapping mapping,
       ObjectReader chunkReader,
       HttpFailures failures,
-      Duration idleTimeout) {
+      Duration idleTimeout,
+      ScheduledExecutorService scheduler,
+      CallTimeouts timeouts,
+      WireLog wireLog) {
     this.providerId = providerId;
     this.api = api;
     this.mapping = mapping;
     this.chunkReader = chunkReader;
     this.failures = failures;
     this.idleTimeout = idleTimeout;
-    this.scheduler =
-        new ScheduledThreadPoolExecutor(
-            1,
-            task -> {
-              Thread thread = new Thread(task, providerId + "-stream-idle-timeout");
-              thread.setDaemon(true);
-              return thread;
-            });
-    scheduler.setRemoveOnCancelPolicy(true);
-    scheduler.setKeepAliveTime(30, TimeUnit.SECONDS);
-    scheduler.allowCoreThreadTimeOut(true);
+    this.scheduler = scheduler;
+    this.timeouts = timeouts;
+    this.wireLog = wireLog;
   }
 
   @Override
@@ -84,14 +83,18 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
       throw new IllegalStateException("The " + providerId + " provider is closed");
     }
     ChatCompletionRequestDto body = mapping.toDto(request).streaming();
+    if (deadline.isExpired()) {
+      throw failures.deadlineExpired();
+    }
     Response response;
     try {
-      response = api.streamChatCompletion(body);
+      response = api.streamChatCompletion(body, timeouts.forHeaders(deadline));
     } catch (FeignException e) {
       throw failures.transportFailure(e);
     }
     int status = response.status();
     Map<String, Collection<String>> headers = response.headers();
+    wireLog.streamResponse(status);
     ErrorDetails details = failures.details(status, headers);
     if (status >= 400) {
       try (response) {
@@ -120,8 +123,7 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
       in = responseBody.asInputStream();
     } catch (IOException e) {
       response.close();
-      throw new ConnectionException(
-          "The connection failed before the " + providerId + " stream started", details, e);
+      throw failures.ioFailure(e, "Starting the " + providerId + " stream", details);
     }
     OpenAiEventSource source =
         new OpenAiEventSource(
@@ -131,7 +133,8 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
             details,
             scheduler,
             idleTimeout,
-            open::remove);
+            open::remove,
+            RateLimitHeaders.from(headers));
     open.add(source);
     if (closed) {
       // close() ran while this stream was opening, and may have missed it.
@@ -161,13 +164,12 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
     return open.size();
   }
 
-  /** Closes the streams still open (their readers get a cancellation) and stops the scheduler. */
+  /** Closes the streams still open (their readers get a cancellation). */
   @Override
   public void close() {
     closed = true;
     for (OpenAiEventSource source : List.copyOf(open)) {
       source.close();
     }
-    scheduler.shutdownNow();
   }
 }

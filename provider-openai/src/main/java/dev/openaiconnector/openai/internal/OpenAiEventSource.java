@@ -1,10 +1,11 @@
 package dev.openaiconnector.openai.internal;
 
-import dev.openaiconnector.api.RateLimits;
+import dev.openaiconnector.api.CallInterruptedException;
 import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ConnectorException;
 import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.RateLimits;
 import dev.openaiconnector.api.RequestTimeoutException;
 import dev.openaiconnector.api.StreamCancelledException;
 import dev.openaiconnector.api.UnexpectedResponseException;
@@ -36,6 +37,11 @@ import org.jspecify.annotations.Nullable;
  *       <td>{@link UnexpectedResponseException}, without the chunk's content</td></tr>
  *   <tr><td>the body ends without {@code [DONE]}</td><td>{@link ConnectionException}</td></tr>
  *   <tr><td>reading fails (connection reset, dropped)</td><td>{@link ConnectionException}</td></tr>
+ *   <tr><td>the reading thread is interrupted</td><td>{@link CallInterruptedException}, with the
+ *       thread's interrupt flag set again: at once when {@code next()} is called interrupted;
+ *       a read already blocked in the JDK 17 client's body stream is not woken by the interrupt
+ *       (that client keeps waiting), so it fails when the read ends, at the latest by the idle
+ *       timeout</td></tr>
  *   <tr><td>no bytes within the idle timeout while waiting</td>
  *       <td>{@link RequestTimeoutException}</td></tr>
  *   <tr><td>{@link #close()} (by the consumer, or the provider closing)</td>
@@ -63,6 +69,7 @@ public final class OpenAiEventSource implements ChatEventSource {
   private final @Nullable String requestId;
   private final Duration idleTimeout;
   private final Consumer<? super OpenAiEventSource> onRelease;
+  private final RateLimits rateLimits;
   private final ArrayDeque<ChatDelta> pending = new ArrayDeque<>();
   private final AtomicInteger closeReason = new AtomicInteger(OPEN);
   private final AtomicBoolean released = new AtomicBoolean();
@@ -80,6 +87,7 @@ public final class OpenAiEventSource implements ChatEventSource {
    * @param scheduler the provider's scheduler for the idle timeout, or null for none
    * @param idleTimeout how long a read may wait for bytes; ignored without a scheduler
    * @param onRelease called once with this source when the body is closed, whatever the reason
+   * @param rateLimits the rate limits from the response headers
    */
   public OpenAiEventSource(
       String providerId,
@@ -88,7 +96,9 @@ public final class OpenAiEventSource implements ChatEventSource {
       ErrorDetails details,
       @Nullable ScheduledExecutorService scheduler,
       Duration idleTimeout,
-      Consumer<? super OpenAiEventSource> onRelease) {
+      Consumer<? super OpenAiEventSource> onRelease,
+      RateLimits rateLimits) {
+    this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
     this.providerId = Objects.requireNonNull(providerId, "providerId");
     this.body = Objects.requireNonNull(body, "body");
     this.decoder = Objects.requireNonNull(decoder, "decoder");
@@ -114,6 +124,11 @@ public final class OpenAiEventSource implements ChatEventSource {
     }
     if (closeReason.get() != OPEN) {
       throw fail(stopped(null));
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      throw fail(
+          new CallInterruptedException(
+              "Reading the " + providerId + " stream was interrupted", details, null));
     }
     ChatDelta delta = pending.poll();
     if (delta != null) {
@@ -144,6 +159,12 @@ public final class OpenAiEventSource implements ChatEventSource {
               details,
               null);
     } catch (IOException e) {
+      if (HttpFailures.isInterruption(e)) {
+        Thread.currentThread().interrupt();
+        throw fail(
+            new CallInterruptedException(
+                "Reading the " + providerId + " stream was interrupted", details, e));
+      }
       failed =
           closeReason.get() == OPEN
               ? new ConnectionException(
@@ -238,7 +259,7 @@ public final class OpenAiEventSource implements ChatEventSource {
 
   @Override
   public RateLimits rateLimits() {
-    return RateLimits.NONE;
+    return rateLimits;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.openaiconnector.openai.internal;
 
 import feign.Headers;
+import feign.Request;
 import feign.RequestLine;
 import feign.Response;
 
@@ -17,19 +18,21 @@ public interface OpenAiHttpApi {
    * Creates a chat completion.
    *
    * @param body the request
+   * @param options the call's timeouts, from {@link CallTimeouts#forCall}
    * @return the raw response, to be closed by the caller
    */
   @RequestLine("POST /chat/completions")
   @Headers("Accept: application/json")
-  Response createChatCompletion(ChatCompletionRequestDto body);
+  Response createChatCompletion(ChatCompletionRequestDto body, Request.Options options);
 
   /**
    * Creates a streamed chat completion; the body should have {@code "stream": true}.
    *
    * @param body the request, from {@link ChatCompletionRequestDto#streaming()}
+   * @param options the timeouts for the headers, from {@link CallTimeouts#forHeaders}
    * @return the raw response, its body a server-sent event stream; to be closed by the caller
    */
   @RequestLine("POST /chat/completions")
   @Headers("Accept: text/event-stream")
-  Response streamChatCompletion(ChatCompletionRequestDto body);
+  Response streamChatCompletion(ChatCompletionRequestDto body, Request.Options options);
 }

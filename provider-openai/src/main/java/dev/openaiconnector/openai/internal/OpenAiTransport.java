@@ -14,6 +14,7 @@ import feign.jackson.JacksonEncoder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -67,6 +68,8 @@ public final class OpenAiTransport {
    * @param connectTimeout the same connect timeout the JDK client was built with
    * @param requestTimeout the time allowed for the response headers to arrive
    * @param headers adds the authentication and other per-request headers
+   * @param scheduler the provider's scheduler, from {@link #scheduler(String)}
+   * @param wireLog the wire log
    * @return the client
    */
   public static OpenAiHttpApi feign(
@@ -75,9 +78,11 @@ public final class OpenAiTransport {
       ObjectMapper mapper,
       Duration connectTimeout,
       Duration requestTimeout,
-      RequestInterceptor headers) {
+      RequestInterceptor headers,
+      ScheduledThreadPoolExecutor scheduler,
+      WireLog wireLog) {
     return Feign.builder()
-        .client(new Http2Client(httpClient))
+        .client(new DeadlineClient(new Http2Client(httpClient), scheduler, wireLog))
         .encoder(new JacksonEncoder(mapper))
         .retryer(Retryer.NEVER_RETRY)
         .options(
@@ -89,5 +94,29 @@ public final class OpenAiTransport {
                 false))
         .requestInterceptor(headers)
         .target(OpenAiHttpApi.class, baseUrl.toString());
+  }
+
+  /**
+   * Builds a provider's one scheduler thread, shared by the body deadlines of its plain calls and
+   * the idle timeouts of its streams: a daemon, started on first use and ended after 30 idle
+   * seconds, so an idle provider holds no thread. Cancelled tasks are removed at once, as nearly
+   * every deadline task is cancelled when its body is read in time.
+   *
+   * @param providerId names the thread
+   * @return the scheduler; the provider shuts it down when closed
+   */
+  public static ScheduledThreadPoolExecutor scheduler(String providerId) {
+    ScheduledThreadPoolExecutor scheduler =
+        new ScheduledThreadPoolExecutor(
+            1,
+            task -> {
+              Thread thread = new Thread(task, providerId + "-timeouts");
+              thread.setDaemon(true);
+              return thread;
+            });
+    scheduler.setRemoveOnCancelPolicy(true);
+    scheduler.setKeepAliveTime(30, TimeUnit.SECONDS);
+    scheduler.allowCoreThreadTimeOut(true);
+    return scheduler;
   }
 }

@@ -36,7 +36,8 @@ class ChatChunkDecoderTest {
   private final ChatChunkDecoder decoder =
       new ChatChunkDecoder(
           MAPPER.readerFor(ChatCompletionChunkDto.class),
-          new HttpFailures("openai", "OpenAI", MAPPER.readerFor(ErrorResponseDto.class)),
+          new HttpFailures(
+              "openai", "OpenAI", MAPPER.readerFor(ErrorResponseDto.class), Redactor.NO_KEY),
           DETAILS);
 
   private List<ChatDelta> decode(String event) {

@@ -1,0 +1,56 @@
+package dev.openaiconnector.openai.internal;
+
+import dev.openaiconnector.spi.Deadline;
+import feign.Request;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The per-call Feign options: the read timeout (the JDK client's request timeout, which covers the
+ * response headers) is the smaller of the provider's request timeout and what is left of the
+ * call's deadline. The connect timeout is always the JDK client's own, else Feign's {@code
+ * Http2Client} builds another {@code HttpClient} (and connection pool) for the call.
+ */
+public final class CallTimeouts {
+  private final long connectMillis;
+  private final long requestMillis;
+
+  /**
+   * Creates the timeouts.
+   *
+   * @param connectTimeout the connect timeout the JDK client was built with
+   * @param requestTimeout the provider's request timeout
+   */
+  public CallTimeouts(Duration connectTimeout, Duration requestTimeout) {
+    this.connectMillis = connectTimeout.toMillis();
+    this.requestMillis = requestTimeout.toMillis();
+  }
+
+  /**
+   * Options for a stream: the deadline bounds the response headers only.
+   *
+   * @param deadline the call's deadline, not expired
+   * @return the options
+   */
+  Request.Options forHeaders(Deadline deadline) {
+    return new Request.Options(
+        connectMillis, TimeUnit.MILLISECONDS, readMillis(deadline), TimeUnit.MILLISECONDS, false);
+  }
+
+  /**
+   * Options for a plain call: the deadline bounds the headers, and {@link DeadlineClient} bounds
+   * reading the body by it too.
+   *
+   * @param deadline the call's deadline, not expired
+   * @return the options
+   */
+  Request.Options forCall(Deadline deadline) {
+    return new DeadlineClient.CallOptions(connectMillis, readMillis(deadline), deadline);
+  }
+
+  private long readMillis(Deadline deadline) {
+    // Rounded up: a deadline a few microseconds away is not yet a timeout.
+    long left = (deadline.remainingNanos() + 999_999) / 1_000_000;
+    return Math.max(1, Math.min(requestMillis, left));
+  }
+}
