@@ -1,5 +1,7 @@
 package dev.openaiconnector.api;
 
+import java.util.List;
+
 /**
  * The entry point: one per application, shared by every thread, closed at shutdown.
  *
@@ -77,13 +79,62 @@ public interface Connector extends AutoCloseable {
   UsageTracker usage();
 
   /**
+   * Embeds one text.
+   *
+   * @param model the embeddings model, for example {@code text-embedding-3-small}
+   * @param text the text, not blank
+   * @return its vector
+   * @throws RequestValidationException if the text is blank, before any call
+   * @throws ConnectorException for every other failure
+   */
+  Embedding embed(String model, String text);
+
+  /**
+   * Embeds a list of texts of any length: the connector splits it into requests by input count
+   * and an approximate token budget, sends them in parallel within a bound, retries only a batch
+   * that failed, and returns the vectors in input order.
+   *
+   * @param model the embeddings model
+   * @param texts the texts, none null or blank
+   * @return the vectors, in input order, with the summed usage
+   * @throws RequestValidationException naming the index of each null or blank text, before any
+   *     call
+   * @throws PartialEmbeddingException if some batches failed for good; it keeps the vectors that
+   *     were computed
+   * @throws ConnectorException if every batch failed, with the first batch's failure
+   */
+  EmbeddingResponse embedAll(String model, List<String> texts);
+
+  /**
+   * Embeds the inputs of a request, with its options (dimensions, user, timeout, retries); see
+   * {@link #embedAll(String, List)}.
+   *
+   * @param request the request
+   * @return the vectors, in input order, with the summed usage
+   * @throws PartialEmbeddingException if some batches failed for good
+   * @throws ConnectorException for every other failure
+   */
+  EmbeddingResponse embedAll(EmbeddingRequest request);
+
+  /**
+   * Generates images.
+   *
+   * @param request the request, already checked against its model
+   * @return the images, as URLs or decoded bytes
+   * @throws ConnectorException for every failure
+   */
+  ImageResponse generateImages(ImageRequest request);
+
+  /**
    * Tests the configuration (the "configuration test"): makes the cheapest valid call for each
    * operation the provider offers and reports, per operation, whether it works or why not, with
-   * the latency and the server's message. The models it calls are set in the connector's builder.
-   * Costs a few tokens. Expected failures (authentication, permission, not found, network, rate
-   * limits) are reported, never thrown; calls are not retried.
+   * the latency and the server's message. Chat, streaming and embeddings are checked whenever the
+   * provider offers them; image generation only when the application named a model for its check,
+   * because every generated image is billed. The models are set in the connector's builder. Costs
+   * a few tokens. Expected failures (authentication, permission, not found, network, rate limits)
+   * are reported, never thrown; calls are not retried.
    *
-   * @return one result per operation
+   * @return one result per operation checked
    */
   ConnectionCheck checkConnection();
 

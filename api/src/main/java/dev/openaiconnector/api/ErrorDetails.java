@@ -79,7 +79,9 @@ public record ErrorDetails(
     append(text, "param", param);
     append(text, "request id", requestId);
     if (retryAfter != null) {
-      append(text, "retry after", retryAfter.toMillis() + " ms");
+      // A server may ask for an absurd wait; describing it must not overflow.
+      append(text, "retry after", (retryAfter.getSeconds() > Long.MAX_VALUE / 1000
+          ? retryAfter.getSeconds() + " s" : retryAfter.toMillis() + " ms"));
     }
     return text.toString();
   }

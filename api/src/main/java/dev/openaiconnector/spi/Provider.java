@@ -10,9 +10,9 @@ import java.util.Set;
  * and owned by the connector, which calls {@link #close()} when it is closed. Implementations
  * must be thread-safe.
  *
- * <p>Ports for later operations (streaming, embeddings, images) are added to this interface as
- * methods that return an {@code Optional} port, empty by default, so that existing providers keep
- * compiling and simply do not declare the capability.
+ * <p>Ports beyond chat are methods that return an {@code Optional} port, empty by default, so that
+ * a provider offers only what it declares and later operations can be added without breaking
+ * existing providers.
  */
 public interface Provider extends AutoCloseable {
   /**
@@ -43,6 +43,25 @@ public interface Provider extends AutoCloseable {
    * @return the port, or empty when the provider cannot stream
    */
   default Optional<ChatStreamPort> chatStream() {
+    return Optional.empty();
+  }
+
+  /**
+   * Returns the embeddings port, for providers that declare {@link Capability#EMBEDDINGS}.
+   *
+   * @return the port, or empty when the provider cannot embed
+   */
+  default Optional<EmbeddingsPort> embeddings() {
+    return Optional.empty();
+  }
+
+  /**
+   * Returns the image generation port, for providers that declare {@link
+   * Capability#IMAGE_GENERATION}.
+   *
+   * @return the port, or empty when the provider cannot generate images
+   */
+  default Optional<ImagesPort> images() {
     return Optional.empty();
   }
 

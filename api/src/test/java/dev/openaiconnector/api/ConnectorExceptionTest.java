@@ -67,6 +67,15 @@ class ConnectorExceptionTest {
   }
 
   @Test
+  void describesAnAbsurdlyLongRetryAfterWithoutOverflowing() {
+    Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+    ErrorDetails details = new ErrorDetails("openai", 429, null, null, null, null, forever);
+
+    assertThat(new RateLimitException("Wait", details, null))
+        .hasMessageEndingWith("retry after " + forever.getSeconds() + " s)");
+  }
+
+  @Test
   void accessorsExposeTheDetails() {
     IllegalStateException cause = new IllegalStateException("socket");
     ServerException exception = new ServerException("Bad gateway", FULL, cause);

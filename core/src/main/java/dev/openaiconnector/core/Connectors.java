@@ -44,7 +44,17 @@ import org.jspecify.annotations.Nullable;
  * ResilienceOptions#defaults()} unless set), observed by the {@link Builder#listener(CallListener)
  * listeners}, and logged in one DEBUG line on the logger {@code
  * dev.openaiconnector.core.internal.ResilientCalls}: operation, model, provider, outcome, latency,
- * request id and retries, never a prompt, an answer or a key.
+ * request id and retries, never a prompt, an answer or a key. The outcome {@code ok} means the
+ * provider answered with success (a 2xx status; for a stream, its whole response arrived); a
+ * failure shows its exception's simple name and HTTP status, such as {@code ServerException(503)}.
+ *
+ * <p>Embeddings requests are cut into batches that run in parallel as {@link
+ * Builder#embeddings(EmbeddingOptions)} says; each batch is one such call, retried on its own.
+ *
+ * <p>{@link Connector#checkConnection()} calls each operation the provider declares with a small
+ * model ({@link Builder#checkModel(Operation, String)}): chat and streams, and embeddings (one
+ * input). Image generation is checked only when a check model was set for {@link
+ * Operation#IMAGES}, because every generated image is paid for.
  */
 public final class Connectors {
   /** The setting, and environment variable, that names the provider to use. */
@@ -52,6 +62,9 @@ public final class Connectors {
 
   /** The model the connection check calls for chat and streams unless told otherwise. */
   public static final String DEFAULT_CHECK_MODEL = "gpt-4o-mini";
+
+  /** The model the connection check calls for embeddings unless told otherwise. */
+  public static final String DEFAULT_EMBEDDINGS_CHECK_MODEL = "text-embedding-3-small";
 
   /** The deadline of each connection check's call unless told otherwise. */
   public static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofSeconds(30);
@@ -90,6 +103,7 @@ public final class Connectors {
     private final List<CallListener> callListeners = new ArrayList<>();
     private ToolLoopOptions toolLoop = ToolLoopOptions.defaults();
     private ResilienceOptions resilience = ResilienceOptions.defaults();
+    private EmbeddingOptions embeddings = EmbeddingOptions.defaults();
     private final Map<Operation, String> checkModels = new EnumMap<>(Operation.class);
     private Duration checkTimeout = DEFAULT_CHECK_TIMEOUT;
     private Function<String, @Nullable String> environment = System::getenv;
@@ -210,9 +224,29 @@ public final class Connectors {
     }
 
     /**
+     * Sets how embeddings requests are cut into batches (inputs and estimated tokens per request)
+     * and how many batches of one request run at once; by default {@link
+     * EmbeddingOptions#defaults()}.
+     *
+     * @param embeddings the options
+     * @return this builder
+     */
+    public Builder embeddings(EmbeddingOptions embeddings) {
+      this.embeddings = Objects.requireNonNull(embeddings, "embeddings");
+      return this;
+    }
+
+    /**
      * Sets the model (for Azure, the deployment) that {@link Connector#checkConnection()} calls to
      * check an operation. By default {@value Connectors#DEFAULT_CHECK_MODEL} for {@link
-     * Operation#CHAT}; {@link Operation#CHAT_STREAM} uses the chat model unless set.
+     * Operation#CHAT}, and {@value Connectors#DEFAULT_EMBEDDINGS_CHECK_MODEL} for {@link
+     * Operation#EMBEDDINGS} (one input, {@code "ping"}); {@link Operation#CHAT_STREAM} uses the
+     * chat model unless set.
+     *
+     * <p>{@link Operation#IMAGES} has no default: image generation is checked only once a model is
+     * set here, because every image is paid for. The check then asks for the cheapest image the
+     * model makes: one image ({@code n = 1}), at 256x256 for {@code dall-e-2}, at low quality for
+     * {@code gpt-image-*}, at the defaults (standard, 1024x1024) for {@code dall-e-3}.
      *
      * @param operation the operation checked
      * @param model the model
@@ -285,6 +319,7 @@ public final class Connectors {
       try {
         Map<Operation, String> models = new EnumMap<>(checkModels);
         models.putIfAbsent(Operation.CHAT, DEFAULT_CHECK_MODEL);
+        models.putIfAbsent(Operation.EMBEDDINGS, DEFAULT_EMBEDDINGS_CHECK_MODEL);
         return new ProviderConnector(
             chosen,
             new ProviderConnector.Settings(
@@ -293,6 +328,7 @@ public final class Connectors {
                 callListeners,
                 toolLoop,
                 resilience,
+                embeddings,
                 models,
                 checkTimeout,
                 sleeper,

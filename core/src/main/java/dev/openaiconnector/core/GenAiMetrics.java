@@ -27,9 +27,21 @@ import java.util.concurrent.ConcurrentMap;
  * embeddings}, and {@code generate_content} for image generation, the closest value the
  * conventions define), {@code gen_ai.provider.name} ({@code openai}, {@code azure.ai.openai} for
  * the {@code azure} provider, else the provider's id), {@code gen_ai.request.model}, {@code
- * gen_ai.response.model} when the answer named it, {@code gen_ai.token.type} ({@code input} or
- * {@code output}, on the token metric) and {@code error.type} on failures (the exception's simple
- * class name, or {@code _OTHER}). A stream's call ends when the stream does.
+ * gen_ai.response.model} (the model the answer named, else {@value #UNKNOWN_RESPONSE_MODEL}),
+ * {@code gen_ai.token.type} ({@code input} or {@code output}, on the token metric) and, on the
+ * timer, {@code error.type} (the exception's simple class name, {@code _OTHER} for a failure
+ * outside the api's exceptions, and {@value #NO_ERROR} for a success). A stream's call ends when
+ * the stream does.
+ *
+ * <p>Every meter of one name carries the same tag keys, whatever the call's outcome: Prometheus
+ * (Micrometer's {@code PrometheusMeterRegistry}) allows one set of label names per metric and
+ * refuses a meter with another. Where the OpenTelemetry conventions leave a tag out, this class
+ * puts a placeholder instead. {@value #NO_ERROR} follows Micrometer's and Spring's own {@code
+ * exception="none"} on successful calls, and, unlike an empty value, which some registries drop
+ * or reject, it keeps the key on every backend; a query for successes selects {@code
+ * error.type="none"}, and one for failures {@code error.type!="none"}. A successful call of
+ * OpenTelemetry's own instrumentation has no {@code error.type}; a dashboard shared with it
+ * should treat a missing value and {@value #NO_ERROR} alike.
  *
  * <pre>{@code
  * Connector ai = Connectors.builder().listener(GenAiMetrics.of(meterRegistry)).build();
@@ -44,6 +56,15 @@ public final class GenAiMetrics implements CallListener {
 
   /** The distribution summary of tokens used. */
   public static final String TOKEN_USAGE = "gen_ai.client.token.usage";
+
+  /** The {@code error.type} of a successful call: no exception class has this lower-case name. */
+  public static final String NO_ERROR = "none";
+
+  /**
+   * The {@code gen_ai.response.model} of a call whose answer named no model, and of every failed
+   * call.
+   */
+  public static final String UNKNOWN_RESPONSE_MODEL = "unknown";
 
   private final MeterRegistry registry;
   // Meters by their tags: building a meter's id on every call would cost more than the call's
@@ -68,7 +89,7 @@ public final class GenAiMetrics implements CallListener {
   @Override
   public void onSuccess(CallEvent event) {
     Tags tags = tags(event);
-    timer(tags).record(event.elapsed());
+    timer(tags.and("error.type", NO_ERROR)).record(event.elapsed());
     summary(tags.and("gen_ai.token.type", "input")).record(event.usage().promptTokens());
     summary(tags.and("gen_ai.token.type", "output")).record(event.usage().completionTokens());
   }
@@ -113,7 +134,8 @@ public final class GenAiMetrics implements CallListener {
             "gen_ai.provider.name", providerName(event.providerId()),
             "gen_ai.request.model", event.model());
     String responseModel = event.responseModel();
-    return responseModel == null ? tags : tags.and("gen_ai.response.model", responseModel);
+    return tags.and(
+        "gen_ai.response.model", responseModel == null ? UNKNOWN_RESPONSE_MODEL : responseModel);
   }
 
   private static String operationName(Operation operation) {

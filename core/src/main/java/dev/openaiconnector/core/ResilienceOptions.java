@@ -45,8 +45,10 @@ import org.jspecify.annotations.Nullable;
  * the server said how long to wait ({@code retry-after-ms}, {@code x-ms-retry-after-ms} or {@code
  * Retry-After}), that wait is used instead, at most {@link #maxRetryAfter()}. When retries end,
  * the last failure is thrown, the earlier attempts' failures {@linkplain
- * Throwable#getSuppressed() suppressed} in it. A thread interrupted while it waits ends the call
- * with a {@link dev.openaiconnector.api.CallInterruptedException}, its interrupt flag set again.
+ * Throwable#getSuppressed() suppressed} in it. An interrupted thread is never retried: when an
+ * attempt fails, or a wait is interrupted, with the thread's interrupt flag set, the call ends with
+ * a {@link dev.openaiconnector.api.CallInterruptedException} (the attempt's failure as its cause),
+ * the flag kept, whatever the attempt failed with and however many retries were left.
  *
  * <h2>Deadlines</h2>
  *
@@ -75,6 +77,12 @@ import org.jspecify.annotations.Nullable;
  * #requestsPerMinute()} is set, attempts beyond it wait up to {@link #maxRateLimiterWait()} (never
  * past the deadline) for the next minute's permits, else fail with a {@link
  * ClientRateLimitException}.
+ *
+ * <h2>Long durations</h2>
+ *
+ * <p>A duration longer than {@link #LONGEST_DURATION} (about 73 years), such as {@code
+ * ChronoUnit.FOREVER.getDuration()}, is taken as that: it sets no practical limit, and every
+ * computation on it stays within a {@code long} of nanoseconds.
  */
 public final class ResilienceOptions {
   /** The default number of retries after the first attempt. */
@@ -82,6 +90,13 @@ public final class ResilienceOptions {
 
   /** The default bound on concurrent calls per connector. */
   public static final int DEFAULT_MAX_CONCURRENT_CALLS = 100;
+
+  /**
+   * The longest duration an option keeps; a longer one is cut to it where it is set. The same
+   * bound as {@link dev.openaiconnector.spi.Deadline}'s, so that adding it to the monotonic clock
+   * cannot overflow.
+   */
+  public static final Duration LONGEST_DURATION = Duration.ofNanos(Long.MAX_VALUE / 4);
 
   private static final ResilienceOptions DEFAULTS = builder().build();
 
@@ -365,8 +380,9 @@ public final class ResilienceOptions {
   }
 
   /**
-   * Builds {@link ResilienceOptions}; each setter rejects a bad value at once, naming the option.
-   * Not thread-safe.
+   * Builds {@link ResilienceOptions}; each setter rejects a bad value at once, naming the option,
+   * and cuts a duration longer than {@link ResilienceOptions#LONGEST_DURATION} to it. Not
+   * thread-safe.
    */
   public static final class Builder {
     private int maxRetries = DEFAULT_MAX_RETRIES;
@@ -630,7 +646,7 @@ public final class ResilienceOptions {
       if (value.isNegative()) {
         throw new IllegalArgumentException(name + " must not be negative, was " + value);
       }
-      return value;
+      return saturated(value);
     }
 
     private static Duration positive(String name, Duration value) {
@@ -638,7 +654,12 @@ public final class ResilienceOptions {
       if (value.isNegative() || value.isZero()) {
         throw new IllegalArgumentException(name + " must be positive, was " + value);
       }
-      return value;
+      return saturated(value);
+    }
+
+    // Cut here, once, so that the calls never meet a toNanos() that overflows.
+    private static Duration saturated(Duration value) {
+      return value.compareTo(LONGEST_DURATION) > 0 ? LONGEST_DURATION : value;
     }
   }
 }

@@ -12,6 +12,7 @@ import dev.openaiconnector.api.ClientRateLimitException;
 import dev.openaiconnector.api.Connector;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.InvalidRequestException;
+import dev.openaiconnector.api.RateLimitException;
 import dev.openaiconnector.api.ServerException;
 import dev.openaiconnector.core.testing.InstrumentedProvider;
 import dev.openaiconnector.core.testing.RecordingSleeper;
@@ -19,6 +20,7 @@ import dev.openaiconnector.spi.Provider;
 import dev.openaiconnector.testkit.FakeChatPort;
 import dev.openaiconnector.testkit.FakeProvider;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -268,6 +270,71 @@ class CallGuardsTest {
     assertThat(sleeper.waits())
         .singleElement()
         .satisfies(wait -> assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1)));
+  }
+
+  @Test
+  void aCallRefusedByTheRateLimiterSpendsNoPermit() {
+    fake.chat().answerWith(request -> FakeChatPort.textAnswer(request, "Hello"));
+    ResilienceOptions options =
+        ResilienceOptions.builder()
+            .requestsPerMinute(1)
+            .maxRateLimiterWait(Duration.ofMinutes(5))
+            .build();
+
+    try (Connector connector = connector(fake, options)) {
+      connector.chat(HELLO);
+      // The next permit comes within a minute, after this call's deadline: refused.
+      assertThatThrownBy(
+              () -> connector.chat(HELLO.toBuilder().timeout(Duration.ofSeconds(10)).build()))
+          .isInstanceOf(ClientRateLimitException.class);
+      assertThat(sleeper.waits()).isEmpty();
+
+      connector.chat(HELLO);
+    }
+    // The refused call booked nothing, so the last one waits for the next minute's permit, not
+    // for the one after.
+    assertThat(sleeper.waits())
+        .singleElement()
+        .satisfies(wait -> assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1)));
+    assertThat(fake.chat().requests()).hasSize(2);
+  }
+
+  @Test
+  void foreverDurationsNeitherOverflowNorLimit() {
+    Duration forever = ChronoUnit.FOREVER.getDuration();
+    fake.chat()
+        .enqueueFailure(down())
+        .enqueueFailure(
+            new RateLimitException(
+                "slow down",
+                // Past a long of nanoseconds, not of milliseconds, which the message shows.
+                new ErrorDetails("fake", 429, null, null, null, null, Duration.ofDays(365_000)),
+                null))
+        .answerWith(request -> FakeChatPort.textAnswer(request, "Hello"));
+    ResilienceOptions options =
+        ResilienceOptions.builder()
+            .initialBackoff(forever)
+            .maxBackoff(forever)
+            .maxRetryAfter(forever)
+            .callTimeout(forever)
+            .attemptTimeout(forever)
+            .circuitOpenDuration(forever)
+            .maxBulkheadWait(forever)
+            .maxRateLimiterWait(forever)
+            .requestsPerMinute(1)
+            .build();
+
+    try (Connector connector = connector(fake, options)) {
+      // The backoff is decades, within the call's timeout: waited, then retried.
+      assertThatThrownBy(() -> connector.chat(HELLO))
+          .isInstanceOf(RateLimitException.class)
+          .satisfies(thrown -> assertThat(thrown.getSuppressed()).hasSize(1));
+    }
+    // One wait for the backoff, one for the rate limiter's next permit; the server's wait of a
+    // thousand years would end past the deadline, so the call gave up at once.
+    assertThat(sleeper.waits()).hasSize(2);
+    assertThat(sleeper.waits().get(0)).isGreaterThan(Duration.ofDays(365));
+    assertThat(fake.chat().requests()).hasSize(2);
   }
 
   private Connector connector(Provider provider, ResilienceOptions options) {

@@ -35,7 +35,18 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ConnectionCheckTest {
-  private final FakeProvider fake = FakeProvider.create();
+  // Chat and streams only, whatever else the testkit's default fake offers: embeddings and images
+  // checks have tests of their own (EmbeddingsAndImagesCheckTest).
+  private final FakeProvider fake =
+      FakeProvider.withCapabilities(
+          "fake",
+          EnumSet.of(
+              Capability.CHAT,
+              Capability.VISION,
+              Capability.JSON_MODE,
+              Capability.TOOLS,
+              Capability.STRUCTURED_OUTPUT,
+              Capability.CHAT_STREAMING));
 
   @Test
   void reportsEveryDeclaredOperationAsWorking() {

@@ -8,15 +8,22 @@ import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatStream;
 import dev.openaiconnector.api.Connector;
 import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.ImageRequest;
 import dev.openaiconnector.api.TokenUsage;
 import dev.openaiconnector.spi.Capability;
 import dev.openaiconnector.testkit.FakeChatPort;
+import dev.openaiconnector.testkit.FakeImagesPort;
 import dev.openaiconnector.testkit.FakeProvider;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class GenAiMetricsTest {
@@ -50,7 +57,7 @@ class GenAiMetricsTest {
     Timer duration = registry.find(GenAiMetrics.OPERATION_DURATION).tags(tags).timer();
     assertThat(duration).isNotNull();
     assertThat(duration.count()).isEqualTo(1);
-    assertThat(duration.getId().getTag("error.type")).isNull();
+    assertThat(duration.getId().getTag("error.type")).isEqualTo(GenAiMetrics.NO_ERROR);
     DistributionSummary input =
         registry.find(GenAiMetrics.TOKEN_USAGE).tags(tags).tag("gen_ai.token.type", "input").summary();
     DistributionSummary output =
@@ -87,7 +94,8 @@ class GenAiMetricsTest {
             .timer();
     assertThat(duration).isNotNull();
     assertThat(duration.count()).isEqualTo(1);
-    assertThat(duration.getId().getTag("gen_ai.response.model")).isNull();
+    assertThat(duration.getId().getTag("gen_ai.response.model"))
+        .isEqualTo(GenAiMetrics.UNKNOWN_RESPONSE_MODEL);
     assertThat(registry.find(GenAiMetrics.TOKEN_USAGE).meters()).isEmpty();
   }
 
@@ -117,6 +125,67 @@ class GenAiMetricsTest {
                 .summary()
                 .count())
         .isEqualTo(2);
+  }
+
+  @Test
+  void everyMeterOfOneNameHasTheSameTagKeysWhateverTheOutcome() {
+    FakeProvider fake = FakeProvider.create();
+    fake.chat()
+        .enqueueText("Hello")
+        .enqueueFailure(
+            new AuthenticationException("bad key", ErrorDetails.ofProvider("fake"), null))
+        .answerWith(
+            request -> {
+              throw new IllegalStateException("a bug in the port");
+            });
+    // An image's answer names no model.
+    fake.imagesPort().answerWith(FakeImagesPort::defaultAnswer);
+
+    try (Connector connector = connect(fake)) {
+      connector.chat(HELLO);
+      assertThatThrownBy(() -> connector.chat(HELLO)).isInstanceOf(AuthenticationException.class);
+      assertThatThrownBy(() -> connector.chat(HELLO)).isInstanceOf(IllegalStateException.class);
+      connector.generateImages(
+          ImageRequest.builder().model("gpt-image-1").prompt("A lighthouse").build());
+    }
+
+    Map<String, Set<Set<String>>> keysByName = new HashMap<>();
+    for (Meter meter : registry.getMeters()) {
+      Set<String> keys = new HashSet<>();
+      meter.getId().getTags().forEach(tag -> keys.add(tag.getKey()));
+      keysByName.computeIfAbsent(meter.getId().getName(), name -> new HashSet<>()).add(keys);
+    }
+    assertThat(registry.find(GenAiMetrics.OPERATION_DURATION).timers()).hasSize(4);
+    assertThat(keysByName.get(GenAiMetrics.OPERATION_DURATION))
+        .containsExactly(
+            Set.of(
+                "gen_ai.operation.name",
+                "gen_ai.provider.name",
+                "gen_ai.request.model",
+                "gen_ai.response.model",
+                "error.type"));
+    assertThat(keysByName.get(GenAiMetrics.TOKEN_USAGE))
+        .containsExactly(
+            Set.of(
+                "gen_ai.operation.name",
+                "gen_ai.provider.name",
+                "gen_ai.request.model",
+                "gen_ai.response.model",
+                "gen_ai.token.type"));
+    assertThat(
+            registry
+                .find(GenAiMetrics.OPERATION_DURATION)
+                .tag("gen_ai.operation.name", "generate_content")
+                .timer()
+                .getId())
+        .satisfies(
+            id -> {
+              assertThat(id.getTag("gen_ai.response.model"))
+                  .isEqualTo(GenAiMetrics.UNKNOWN_RESPONSE_MODEL);
+              assertThat(id.getTag("error.type")).isEqualTo(GenAiMetrics.NO_ERROR);
+            });
+    assertThat(registry.find(GenAiMetrics.OPERATION_DURATION).tag("error.type", "_OTHER").timer())
+        .isNotNull();
   }
 
   private Connector connect(FakeProvider provider) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 
 class ResilienceOptionsTest {
@@ -77,5 +78,34 @@ class ResilienceOptionsTest {
     assertThatThrownBy(() -> builder.maxRateLimiterWait(Duration.ofSeconds(-1)))
         .hasMessageContaining("maxRateLimiterWait");
     assertThat(builder.build().toString()).isEqualTo(ResilienceOptions.defaults().toString());
+  }
+
+  @Test
+  void aForeverDurationIsCutToTheLongestWhereItIsSet() {
+    Duration forever = ChronoUnit.FOREVER.getDuration();
+    ResilienceOptions options =
+        ResilienceOptions.builder()
+            .initialBackoff(forever)
+            .maxBackoff(Duration.ofSeconds(Long.MAX_VALUE))
+            .maxRetryAfter(forever)
+            .callTimeout(forever)
+            .attemptTimeout(forever)
+            .circuitOpenDuration(forever)
+            .maxBulkheadWait(forever)
+            .maxRateLimiterWait(forever)
+            .build();
+
+    Duration longest = ResilienceOptions.LONGEST_DURATION;
+    assertThat(longest.toNanos()).isEqualTo(Long.MAX_VALUE / 4);
+    assertThat(options.initialBackoff()).isEqualTo(longest);
+    assertThat(options.maxBackoff()).isEqualTo(longest);
+    assertThat(options.maxRetryAfter()).isEqualTo(longest);
+    assertThat(options.callTimeout()).isEqualTo(longest);
+    assertThat(options.attemptTimeout()).contains(longest);
+    assertThat(options.circuitOpenDuration()).isEqualTo(longest);
+    assertThat(options.maxBulkheadWait()).isEqualTo(longest);
+    assertThat(options.maxRateLimiterWait()).isEqualTo(longest);
+    assertThat(ResilienceOptions.builder().callTimeout(longest).build().callTimeout())
+        .isEqualTo(longest);
   }
 }

@@ -305,6 +305,58 @@ class RetryTest {
     assertThat(sleeper.waits()).isEmpty();
   }
 
+  static Stream<ConnectorException> failuresOfAnInterruptedAttempt() {
+    return Stream.of(
+        // A port that reports the interrupt as a lost connection.
+        new ConnectionException("interrupted", ErrorDetails.ofProvider("fake"), null),
+        new InvalidRequestException("bad", details(400, null), null),
+        // A wait that would end past the deadline.
+        new RateLimitException("slow down", details(429, Duration.ofHours(1)), null));
+  }
+
+  @ParameterizedTest
+  @MethodSource("failuresOfAnInterruptedAttempt")
+  void anInterruptedThreadEndsTheCallAsInterruptedWhateverTheAttemptFailedWith(
+      ConnectorException failure) {
+    fake.chat()
+        .answerWith(
+            request -> {
+              Thread.currentThread().interrupt();
+              throw failure;
+            });
+
+    try (Connector connector = connector(fake, ResilienceOptions.defaults())) {
+      assertThatThrownBy(
+              () -> connector.chat(HELLO.toBuilder().timeout(Duration.ofSeconds(10)).build()))
+          .isInstanceOf(CallInterruptedException.class)
+          .hasCause(failure);
+      assertThat(Thread.interrupted()).isTrue();
+    }
+    assertThat(fake.chat().requests()).hasSize(1);
+    assertThat(sleeper.waits()).isEmpty();
+  }
+
+  @Test
+  void anInterruptedThreadWithoutRetriesEndsTheCallAsInterrupted() {
+    ConnectionException lost =
+        new ConnectionException("interrupted", ErrorDetails.ofProvider("fake"), null);
+    fake.chat()
+        .answerWith(
+            request -> {
+              Thread.currentThread().interrupt();
+              throw lost;
+            });
+
+    try (Connector connector =
+        connector(fake, ResilienceOptions.builder().maxRetries(0).build())) {
+      assertThatThrownBy(() -> connector.chat(HELLO))
+          .isInstanceOf(CallInterruptedException.class)
+          .hasCause(lost);
+      assertThat(Thread.interrupted()).isTrue();
+    }
+    assertThat(fake.chat().requests()).hasSize(1);
+  }
+
   @Test
   void eachRoundOfAToolLoopIsRetriedOnItsOwn() {
     fake.chat()

@@ -12,6 +12,8 @@ import dev.openaiconnector.testkit.FakeOpenAiServer;
 import dev.openaiconnector.testkit.FakeResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,7 +39,7 @@ class BulkheadLoadTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void everyCallSucceedsOrMeetsTheFullBulkheadAndNothingIsLeftBehind() throws Exception {
-    Set<String> threadsBefore = liveThreadNames();
+    Set<Thread> threadsBefore = liveThreads();
 
     Outcome outcome = sendConcurrently();
 
@@ -112,12 +114,12 @@ class BulkheadLoadTest {
     int connections;
   }
 
-  private static void assertNoThreadLeftBehind(Set<String> before) throws InterruptedException {
+  private static void assertNoThreadLeftBehind(Set<Thread> before) throws InterruptedException {
     // On JDK 17 the HTTP client's selector thread ends once the client is unreachable, so give
     // the garbage collector a few chances before judging.
-    Set<String> left = Set.of();
+    Set<Thread> left = Set.of();
     for (int attempt = 0; attempt < 50; attempt++) {
-      left = liveThreadNames();
+      left = liveThreads();
       left.removeAll(before);
       if (left.isEmpty()) {
         return;
@@ -125,15 +127,15 @@ class BulkheadLoadTest {
       System.gc();
       Thread.sleep(100);
     }
-    assertThat(left).as("threads left behind").isEmpty();
+    assertThat(left).as("threads left behind").extracting(Thread::getName).isEmpty();
   }
 
-  private static Set<String> liveThreadNames() {
+  // Compared by identity: a new thread may reuse a name that one before it had.
+  private static Set<Thread> liveThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(Thread::isAlive)
         // The JDK's shared pool is not ours to stop; the HTTP client's threads are.
         .filter(thread -> !thread.getName().startsWith("ForkJoinPool.commonPool"))
-        .map(Thread::getName)
-        .collect(Collectors.toCollection(java.util.HashSet::new));
+        .collect(Collectors.toCollection(() -> Collections.newSetFromMap(new IdentityHashMap<>())));
   }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The configuration test over real HTTP: each category the fake server can provoke, for the
- * plain and the streamed chat operation, reported and never thrown.
+ * The configuration test over real HTTP: each category the fake server can provoke, for chat,
+ * streamed chat and embeddings, reported and never thrown; and the image check when asked for.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ConnectionCheckTest {
@@ -49,9 +49,9 @@ class ConnectionCheckTest {
     }
   }
 
-  private ConnectionCheck checkWithBothAnswers(FakeResponse answer) {
-    server.enqueue(answer);
-    server.enqueue(answer);
+  /** Scripts the same answer for each of the three checks: chat, stream, embeddings. */
+  private ConnectionCheck checkWithEveryAnswer(FakeResponse answer) {
+    server.enqueue(answer, 3);
     return check(KEY, server.baseUrl().toString());
   }
 
@@ -62,13 +62,33 @@ class ConnectionCheckTest {
     assertThat(check.ok()).isTrue();
     assertThat(check.operations())
         .extracting(OperationCheck::operation)
-        .containsExactly(Operation.CHAT, Operation.CHAT_STREAM);
+        .containsExactly(Operation.CHAT, Operation.CHAT_STREAM, Operation.EMBEDDINGS);
+    assertThat(check.operations())
+        .extracting(OperationCheck::model)
+        .containsExactly("gpt-4o-mini", "gpt-4o-mini", "text-embedding-3-small");
     assertThat(check.operations()).allSatisfy(op -> {
-      assertThat(op.model()).isEqualTo("gpt-4o-mini");
       assertThat(op.message()).isNull();
       assertThat(op.requestId()).isNotBlank();
     });
-    assertThat(server.requestCount()).isEqualTo(2);
+    assertThat(server.requestCount()).as("images are not checked unless asked").isEqualTo(3);
+  }
+
+  @Test
+  void checksImagesOnlyWhenAModelIsNamedForIt() {
+    try (Connector ai =
+        Connectors.builder()
+            .providerId("openai")
+            .setting("OPENAI_API_KEY", KEY)
+            .setting("OPENAI_BASE_URL", server.baseUrl().toString())
+            .checkModel(Operation.IMAGES, "dall-e-2")
+            .build()) {
+      ConnectionCheck check = ai.checkConnection();
+
+      assertThat(check.ok()).isTrue();
+      assertThat(check.of(Operation.IMAGES)).hasValueSatisfying(
+          images -> assertThat(images.model()).isEqualTo("dall-e-2"));
+    }
+    assertThat(server.requestCount()).isEqualTo(4);
   }
 
   @Test
@@ -85,7 +105,7 @@ class ConnectionCheckTest {
   @Test
   void reportsAForbiddenProjectAsPermission() {
     ConnectionCheck check =
-        checkWithBothAnswers(
+        checkWithEveryAnswer(
             FakeResponse.error(
                 403, "invalid_request_error", "unsupported_country_region_territory",
                 "Country, region, or territory not supported"));
@@ -97,7 +117,7 @@ class ConnectionCheckTest {
   @Test
   void reportsAnUnknownModelAsNotFound() {
     ConnectionCheck check =
-        checkWithBothAnswers(
+        checkWithEveryAnswer(
             FakeResponse.error(
                 404, "invalid_request_error", "model_not_found",
                 "The model `gpt-4o-mini` does not exist or you do not have access to it."));
@@ -121,18 +141,18 @@ class ConnectionCheckTest {
   @Test
   void reportsARateLimitAsRateLimited() {
     ConnectionCheck check =
-        checkWithBothAnswers(
+        checkWithEveryAnswer(
             FakeResponse.error(429, "requests", "rate_limit_exceeded", "Rate limit reached"));
 
     assertThat(check.operations())
         .allSatisfy(op -> assertThat(op.outcome()).isEqualTo(Outcome.RATE_LIMITED));
-    assertThat(server.requestCount()).as("the check never retries").isEqualTo(2);
+    assertThat(server.requestCount()).as("the check never retries").isEqualTo(3);
   }
 
   @Test
   void reportsAServerErrorAsOther() {
     ConnectionCheck check =
-        checkWithBothAnswers(FakeResponse.error(500, "server_error", null, "Something broke"));
+        checkWithEveryAnswer(FakeResponse.error(500, "server_error", null, "Something broke"));
 
     assertThat(check.operations()).allSatisfy(op -> {
       assertThat(op.outcome()).isEqualTo(Outcome.OTHER);

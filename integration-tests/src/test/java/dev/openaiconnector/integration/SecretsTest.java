@@ -8,6 +8,7 @@ import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatStream;
 import dev.openaiconnector.api.ConnectionCheck;
 import dev.openaiconnector.api.Connector;
+import dev.openaiconnector.api.ImageRequest;
 import dev.openaiconnector.api.SessionSpec;
 import dev.openaiconnector.api.UsageEvent;
 import dev.openaiconnector.core.Connectors;
@@ -146,6 +147,10 @@ class SecretsTest {
                     .build()));
         handedOut.add(ai.session(SessionSpec.builder().model("gpt-4o-mini").build()).send("Hi"));
         handedOut.add(ai.checkConnection());
+        handedOut.add(ai.embedAll("text-embedding-3-small", List.of("one", "two")));
+        handedOut.add(
+            ai.generateImages(
+                ImageRequest.builder().model("dall-e-2").prompt("A grey square").build()));
 
         // Failures: a server that quotes the key back, rate limits, server errors, timeouts.
         server.enqueue(
@@ -153,6 +158,10 @@ class SecretsTest {
                 401, "invalid_request_error", "invalid_api_key",
                 "Incorrect API key provided: " + key + ". Check it."));
         call(() -> ai.chat(hello));
+        server.enqueue(
+            FakeResponse.error(
+                401, "invalid_request_error", "invalid_api_key", "Key " + key + " refused"));
+        call(() -> ai.embedAll("text-embedding-3-small", List.of("one")));
         server.enqueue(FakeResponse.body(502, "text/html", "<html>bad key " + key + "</html>"));
         server.enqueue(FakeResponse.body(502, "text/html", "<html>bad key " + key + "</html>"));
         call(() -> ai.chat(hello));

@@ -11,13 +11,17 @@ import dev.openaiconnector.openai.internal.ErrorResponseDto;
 import dev.openaiconnector.openai.internal.HttpFailures;
 import dev.openaiconnector.openai.internal.OpenAiChatPort;
 import dev.openaiconnector.openai.internal.OpenAiChatStreamPort;
+import dev.openaiconnector.openai.internal.OpenAiEmbeddingsPort;
 import dev.openaiconnector.openai.internal.OpenAiHttpApi;
+import dev.openaiconnector.openai.internal.OpenAiImagesPort;
 import dev.openaiconnector.openai.internal.OpenAiTransport;
 import dev.openaiconnector.openai.internal.Redactor;
 import dev.openaiconnector.openai.internal.WireLog;
 import dev.openaiconnector.spi.Capability;
 import dev.openaiconnector.spi.ChatPort;
 import dev.openaiconnector.spi.ChatStreamPort;
+import dev.openaiconnector.spi.EmbeddingsPort;
+import dev.openaiconnector.spi.ImagesPort;
 import dev.openaiconnector.spi.Provider;
 import feign.RequestInterceptor;
 import java.net.InetAddress;
@@ -36,7 +40,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The OpenAI provider, or any server that speaks the OpenAI chat completions protocol.
+ * The OpenAI provider, or any server that speaks the OpenAI protocol: chat completions (plain and
+ * streamed), embeddings and image generation.
  *
  * <pre>{@code
  * Provider openai = OpenAiProvider.builder()
@@ -68,7 +73,9 @@ public final class OpenAiProvider implements Provider {
               Capability.JSON_MODE,
               Capability.TOOLS,
               Capability.STRUCTURED_OUTPUT,
-              Capability.CHAT_STREAMING));
+              Capability.CHAT_STREAMING,
+              Capability.EMBEDDINGS,
+              Capability.IMAGE_GENERATION));
 
   private static final String USER_AGENT = "openai-connector-java/" + version();
 
@@ -77,6 +84,8 @@ public final class OpenAiProvider implements Provider {
   private final ScheduledThreadPoolExecutor scheduler;
   private final OpenAiChatPort chat;
   private final OpenAiChatStreamPort chatStream;
+  private final OpenAiEmbeddingsPort embeddings;
+  private final OpenAiImagesPort images;
 
   private OpenAiProvider(Builder builder) {
     this.baseUrl = builder.baseUrl;
@@ -118,6 +127,9 @@ public final class OpenAiProvider implements Provider {
             scheduler,
             timeouts,
             wireLog);
+    this.embeddings =
+        new OpenAiEmbeddingsPort(api, mapper.getFactory(), failures, timeouts, wireLog);
+    this.images = new OpenAiImagesPort(api, mapper.getFactory(), failures, timeouts, wireLog);
   }
 
   private static RequestInterceptor headers(
@@ -197,12 +209,43 @@ public final class OpenAiProvider implements Provider {
   }
 
   /**
+   * Returns the embeddings port: each batch of up to 2048 inputs is one {@code POST /embeddings}
+   * with {@code encoding_format: base64}, decoded straight into {@code float[]} (float JSON is read
+   * too, from a server that ignores the format). The vectors are placed by the answer's {@code
+   * index}; an answer that does not hold exactly one vector per input, all of one length, fails
+   * with {@link dev.openaiconnector.api.UnexpectedResponseException}. Errors map as for chat.
+   *
+   * @return the port
+   */
+  @Override
+  public Optional<EmbeddingsPort> embeddings() {
+    return Optional.of(embeddings);
+  }
+
+  /**
+   * Returns the image generation port: one {@code POST /images/generations}, options left unset
+   * not sent; {@code b64_json} images come decoded, with the MIME type of the answer's {@code
+   * output_format} (else the request's, else {@code image/png}). Errors map as for chat.
+   *
+   * @return the port
+   */
+  @Override
+  public Optional<ImagesPort> images() {
+    return Optional.of(images);
+  }
+
+  /**
    * Returns the base URL requests go to.
    *
    * @return the base URL, without a trailing slash
    */
   public URI baseUrl() {
     return baseUrl;
+  }
+
+  /** Counts the timeout tasks pending on the scheduler: body deadlines and stream idle timeouts. */
+  int scheduledTimeouts() {
+    return scheduler.getQueue().size();
   }
 
   /**
@@ -235,6 +278,8 @@ public final class OpenAiProvider implements Provider {
     private static final Duration MAX_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
 
     private @Nullable Secret apiKey;
+    // A rejected key is reported as such, not again as a missing one.
+    private boolean apiKeyRejected;
     private URI baseUrl = DEFAULT_BASE_URL;
     private boolean baseUrlSet;
     private @Nullable String organization;
@@ -252,24 +297,44 @@ public final class OpenAiProvider implements Provider {
     /**
      * Sets the API key, sent as {@code Authorization: Bearer}.
      *
-     * @param apiKey the key
+     * @param apiKey the key: visible ASCII only, as an HTTP header can carry nothing else
      * @return this builder
      */
     public Builder apiKey(Secret apiKey) {
-      this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+      Objects.requireNonNull(apiKey, "apiKey");
+      String value = apiKey.reveal();
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c < 0x21 || c > 0x7E) {
+          // The JDK would refuse the header later, quoting the whole key in its message. So the
+          // message names the character, never the key.
+          problems.add(
+              String.format(
+                  "apiKey (OPENAI_API_KEY) has a character that cannot be sent in an HTTP header"
+                      + " (U+%04X at index %d); copy the key again, without spaces, line breaks"
+                      + " or typographic characters such as an ellipsis",
+                  (int) c,
+                  i));
+          apiKeyRejected = true;
+          return this;
+        }
+      }
+      this.apiKey = apiKey;
+      this.apiKeyRejected = false;
       return this;
     }
 
     /**
      * Sets the API key, sent as {@code Authorization: Bearer}.
      *
-     * @param apiKey the key
+     * @param apiKey the key: visible ASCII only, as an HTTP header can carry nothing else
      * @return this builder
      */
     public Builder apiKey(String apiKey) {
       Objects.requireNonNull(apiKey, "apiKey");
       if (apiKey.isBlank()) {
         problems.add("apiKey must not be blank");
+        apiKeyRejected = true;
         return this;
       }
       return apiKey(Secret.of(apiKey));
@@ -344,10 +409,7 @@ public final class OpenAiProvider implements Provider {
      * @return this builder
      */
     public Builder connectTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "connectTimeout");
-      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
-        problems.add("connectTimeout must be positive and at most " + MAX_TIMEOUT + ", was " + timeout);
-      } else {
+      if (isValidTimeout("connectTimeout", timeout)) {
         this.connectTimeout = timeout;
       }
       return this;
@@ -360,10 +422,7 @@ public final class OpenAiProvider implements Provider {
      * @return this builder
      */
     public Builder requestTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "requestTimeout");
-      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
-        problems.add("requestTimeout must be positive and at most " + MAX_TIMEOUT + ", was " + timeout);
-      } else {
+      if (isValidTimeout("requestTimeout", timeout)) {
         this.requestTimeout = timeout;
       }
       return this;
@@ -381,13 +440,19 @@ public final class OpenAiProvider implements Provider {
      * @return this builder
      */
     public Builder streamIdleTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "streamIdleTimeout");
-      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
-        problems.add("streamIdleTimeout must be positive and at most " + MAX_TIMEOUT + ", was " + timeout);
-      } else {
+      if (isValidTimeout("streamIdleTimeout", timeout)) {
         this.streamIdleTimeout = timeout;
       }
       return this;
+    }
+
+    private boolean isValidTimeout(String name, Duration timeout) {
+      Objects.requireNonNull(timeout, name);
+      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+        problems.add(name + " must be positive and at most " + MAX_TIMEOUT + ", was " + timeout);
+        return false;
+      }
+      return true;
     }
 
     /**
@@ -439,7 +504,7 @@ public final class OpenAiProvider implements Provider {
     public OpenAiProvider build() {
       List<String> all = new ArrayList<>(problems);
       // OpenAI itself needs a key; a local OpenAI-compatible server often does not.
-      if (apiKey == null && !baseUrlSet) {
+      if (apiKey == null && !baseUrlSet && !apiKeyRejected) {
         all.add(
             "apiKey is not set; set OPENAI_API_KEY or call apiKey(...), or set a baseUrl for an"
                 + " OpenAI-compatible server that needs no key");

@@ -8,6 +8,8 @@ import dev.openaiconnector.api.CallInterruptedException;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ConnectorException;
+import dev.openaiconnector.api.EmbeddingRequest;
+import dev.openaiconnector.api.ImageRequest;
 import dev.openaiconnector.api.RequestTimeoutException;
 import dev.openaiconnector.spi.ChatEventSource;
 import dev.openaiconnector.spi.Deadline;
@@ -151,6 +153,74 @@ class OpenAiDeadlineTest {
             () -> provider.chatStream().orElseThrow().open(hello(), Deadline.after(SHORT)));
 
     assertThat(failure).isInstanceOf(RequestTimeoutException.class);
+  }
+
+  private ConnectorException streamOpenFailure(FakeResponse response) {
+    server.enqueue(response);
+    ConnectorException failure =
+        catchThrowableOfType(
+            ConnectorException.class,
+            () -> provider.chatStream().orElseThrow().open(hello(), Deadline.after(SHORT)));
+    assertThat(failure).as("opening must fail").isNotNull();
+    return failure;
+  }
+
+  @Test
+  void timesOutOpeningAStreamWhoseErrorBodyStalls() {
+    // Small enough for Feign to read the body itself, before the port sees the response.
+    ConnectorException failure =
+        streamOpenFailure(
+            FakeResponse.error(500, "server_error", null, "Stalled half way").bodyStallAfter(10));
+
+    assertThat(failure).isInstanceOf(RequestTimeoutException.class);
+  }
+
+  @Test
+  void timesOutOpeningAStreamWhoseLargeErrorBodyStalls() {
+    // Over Feign's 8 KB buffer: the port itself reads this body.
+    ConnectorException failure =
+        streamOpenFailure(
+            FakeResponse.error(500, "server_error", null, "x".repeat(20_000))
+                .bodyStallAfter(10_000));
+
+    assertThat(failure).isInstanceOf(RequestTimeoutException.class);
+  }
+
+  @Test
+  void timesOutOpeningAStreamAnsweredByAPlainBodyThatStalls() {
+    ConnectorException failure =
+        streamOpenFailure(FakeResponse.chatCompletion("x".repeat(20_000)).bodyStallAfter(100));
+
+    assertThat(failure).isInstanceOf(RequestTimeoutException.class);
+  }
+
+  @Test
+  void cancelsTheBodyWatchdogOfEveryFinishedCall() {
+    // A body Feign reads itself, one the port reads, an error body, then each kind of call.
+    provider.chat().complete(hello(), soon());
+    server.enqueue(FakeResponse.chatCompletion("x".repeat(20_000)));
+    provider.chat().complete(hello(), soon());
+    server.enqueue(FakeResponse.error(400, "invalid_request_error", null, "no"));
+    catchThrowableOfType(ConnectorException.class, () -> provider.chat().complete(hello(), soon()));
+    for (int i = 0; i < 5; i++) {
+      provider.chat().complete(hello(), soon());
+      try (ChatEventSource source = provider.chatStream().orElseThrow().open(hello(), soon())) {
+        while (source.next() != null) {
+          // read to the end
+        }
+      }
+      provider
+          .embeddings()
+          .orElseThrow()
+          .embed(EmbeddingRequest.builder().model("m").input("hi").build(), soon());
+      provider
+          .images()
+          .orElseThrow()
+          .generate(ImageRequest.builder().model("m").prompt("a cat").build(), soon());
+    }
+
+    assertThat(server.requestCount()).isEqualTo(23);
+    assertThat(provider.scheduledTimeouts()).isZero();
   }
 
   @Test

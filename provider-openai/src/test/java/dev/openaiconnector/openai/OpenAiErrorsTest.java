@@ -7,10 +7,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.openaiconnector.api.AuthenticationException;
 import dev.openaiconnector.api.ChatRequest;
+import dev.openaiconnector.api.ConfigurationException;
 import dev.openaiconnector.api.ConflictException;
 import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ConnectorException;
 import dev.openaiconnector.api.ContentFilterException;
+import dev.openaiconnector.api.EmbeddingRequest;
+import dev.openaiconnector.api.ImageRequest;
 import dev.openaiconnector.api.InvalidRequestException;
 import dev.openaiconnector.api.NotFoundException;
 import dev.openaiconnector.api.PermissionDeniedException;
@@ -26,7 +29,9 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -296,5 +301,98 @@ class OpenAiErrorsTest {
     assertThat(serverError).isExactlyInstanceOf(ServerException.class);
     assertThat(truncated).isExactlyInstanceOf(UnexpectedResponseException.class);
     assertThat(truncated.getMessage()).doesNotContain("secret answ").doesNotContain("chatcmpl-1");
+  }
+
+  @Test
+  void readsRetryAfterFromAzuresMillisecondsHeader() {
+    server.enqueue(
+        FakeResponse.error(429, "requests", "rate_limit_exceeded", "slow down")
+            .header("x-ms-retry-after-ms", "2500")
+            .header("Retry-After", "9"));
+
+    assertThat(failure().retryAfter()).hasValue(Duration.ofMillis(2500));
+  }
+
+  @Test
+  void redactsTheErrorTypeCodeAndParamTheServerSends() {
+    server.enqueue(
+        FakeResponse.json(
+            401,
+            "{\"error\":{\"message\":\"no\",\"type\":\"bad key " + KEY + "\","
+                + "\"param\":\"" + KEY + "\",\"code\":\"Bearer abc.SECRETtoken\"}}"));
+
+    ConnectorException failure = failure();
+
+    assertThat(failure.errorType()).hasValue("bad key sk-***");
+    assertThat(failure.details().param()).isEqualTo("sk-***");
+    assertThat(failure.errorCode()).hasValue("Bearer ***");
+    assertThat(failure.getMessage()).doesNotContain("SECRETtoken");
+  }
+
+  @Test
+  void leavesNoHalfOfAKeyWhereTheExcerptIsCut() {
+    String localKey = "local-key-0123456789-SECRETpart";
+    OpenAiProvider local =
+        OpenAiProvider.builder().apiKey(localKey).baseUrl(server.baseUrl().toString()).build();
+    // The key starts 181 characters in, so the cut after 200 goes through it.
+    server.enqueue(FakeResponse.body(500, "text/plain", "x".repeat(180) + " " + localKey + " end"));
+    ChatRequest request = ChatRequest.builder().model("gpt-4o-mini").user("hi").build();
+    try {
+      ConnectorException failure =
+          catchThrowableOfType(
+              ConnectorException.class, () -> local.chat().complete(request, soon()));
+
+      assertThat(failure).isInstanceOf(ServerException.class);
+      assertThat(failure.getMessage()).contains("xxx ***").doesNotContain("local-key");
+    } finally {
+      local.close();
+    }
+  }
+
+  @Test
+  void aHeaderTheJdkRefusesFailsEveryPortWithAConfigurationErrorThatQuotesNothing() {
+    // The builder checks the key; this value reaches the JDK, which quotes it when it refuses it.
+    OpenAiProvider refused =
+        OpenAiProvider.builder()
+            .apiKey(KEY)
+            .organization("org-\r\n" + KEY)
+            .baseUrl(server.baseUrl().toString())
+            .build();
+    List<ThrowingCallable> calls =
+        List.of(
+            () ->
+                refused
+                    .chat()
+                    .complete(ChatRequest.builder().model("m").user("hi").build(), soon()),
+            () ->
+                refused
+                    .chatStream()
+                    .orElseThrow()
+                    .open(ChatRequest.builder().model("m").user("hi").build(), soon()),
+            () ->
+                refused
+                    .embeddings()
+                    .orElseThrow()
+                    .embed(EmbeddingRequest.builder().model("m").input("hi").build(), soon()),
+            () ->
+                refused
+                    .images()
+                    .orElseThrow()
+                    .generate(ImageRequest.builder().model("m").prompt("a cat").build(), soon()));
+    try {
+      for (ThrowingCallable call : calls) {
+        Throwable failure = catchThrowableOfType(RuntimeException.class, call);
+
+        assertThat(failure).isInstanceOf(ConfigurationException.class);
+        assertThat(failure.getMessage())
+            .contains("openai")
+            .contains("organization")
+            .doesNotContain("SECRETkey");
+        assertThat(failure.getCause()).isNull();
+      }
+      assertThat(server.requestCount()).isZero();
+    } finally {
+      refused.close();
+    }
   }
 }

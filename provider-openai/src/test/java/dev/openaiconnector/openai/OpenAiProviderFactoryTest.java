@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openaiconnector.api.ConfigurationException;
+import dev.openaiconnector.api.Secret;
 import dev.openaiconnector.spi.Capability;
 import dev.openaiconnector.spi.ProviderFactory;
 import dev.openaiconnector.spi.ProviderSettings;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OpenAiProviderFactoryTest {
   private static ProviderSettings settings(Map<String, String> values) {
@@ -120,5 +123,37 @@ class OpenAiProviderFactoryTest {
         .hasMessageContaining("credentials")
         .hasMessageContaining("requestTimeout")
         .hasMessageNotContaining("hunter2");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "sk-abc\u2026SECRETtail", "sk-abc\r\nSECRETtail", "sk-abc SECRETtail", "sk-abc\u00e9SECRET"
+      })
+  void refusesAKeyThatCannotBeSentInAHeaderWithoutQuotingIt(String key) {
+    // The JDK would refuse the header later with a message that quotes the whole key.
+    assertThatThrownBy(() -> OpenAiProvider.builder().apiKey(key).build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("apiKey")
+        .hasMessageNotContaining("SECRET")
+        .hasMessageNotContaining("sk-abc");
+    assertThatThrownBy(() -> OpenAiProvider.builder().apiKey(Secret.of(key)).build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("apiKey")
+        .hasMessageNotContaining("SECRET");
+    assertThatThrownBy(
+            () -> new OpenAiProviderFactory().create(settings(Map.of("OPENAI_API_KEY", key))))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("OPENAI_API_KEY")
+        .hasMessageNotContaining("SECRET")
+        .hasMessageNotContaining("is not set");
+  }
+
+  @Test
+  void acceptsAKeyWithSurroundingWhitespace() {
+    OpenAiProvider provider = OpenAiProvider.builder().apiKey("  sk-abc\n").build();
+
+    assertThat(provider.baseUrl()).isEqualTo(OpenAiProvider.DEFAULT_BASE_URL);
+    provider.close();
   }
 }

@@ -144,6 +144,21 @@ class OpenAiStreamFaultsTest {
   }
 
   @Test
+  void redactsTheTypeCodeAndParamOfAnErrorEvent() {
+    Outcome outcome =
+        open(
+            FakeResponse.eventStream(
+                List.of(
+                    "{\"error\":{\"message\":\"no\",\"type\":\"" + KEY + "\","
+                        + "\"param\":\"Bearer abc.SECRETtoken\",\"code\":\"" + KEY + "\"}}")));
+
+    assertThat(outcome.failure().errorType()).hasValue("sk-***");
+    assertThat(outcome.failure().errorCode()).hasValue("sk-***");
+    assertThat(outcome.failure().details().param()).isEqualTo("Bearer ***");
+    assertThat(outcome.failure().getMessage()).doesNotContain("SECRETtoken");
+  }
+
+  @Test
   void reportsAStreamThatEndsWithoutDone() {
     Outcome outcome = open(FakeResponse.streamedChatCompletion("Almost there", 4).withoutDone());
 

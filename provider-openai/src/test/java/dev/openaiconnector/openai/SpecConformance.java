@@ -5,8 +5,8 @@ import dev.openaiconnector.testkit.FakeOpenAiServer;
 import dev.openaiconnector.testkit.RecordedRequest;
 
 /**
- * Validates every chat request the provider sent in a test against {@code
- * CreateChatCompletionRequest} of the official OpenAI description.
+ * Validates every request the provider sent in a test against the official OpenAI description:
+ * {@code CreateChatCompletionRequest}, {@code CreateEmbeddingRequest}, {@code CreateImageRequest}.
  */
 final class SpecConformance {
   private SpecConformance() {}
@@ -15,6 +15,10 @@ final class SpecConformance {
     for (RecordedRequest request : server.requests()) {
       if (request.path().endsWith("/chat/completions")) {
         OpenApiSpec.openAi().assertValid("CreateChatCompletionRequest", request.body());
+      } else if (request.path().endsWith("/embeddings")) {
+        OpenApiSpec.openAi().assertValid("CreateEmbeddingRequest", request.body());
+      } else if (request.path().endsWith("/images/generations")) {
+        OpenApiSpec.openAi().assertValid("CreateImageRequest", request.body());
       }
     }
   }

@@ -86,6 +86,21 @@ import org.jspecify.annotations.Nullable;
  *       {@code ["string","null"]} and {@code anyOf}/{@code oneOf} the first non-null choice; {@code
  *       allOf} the merged parts; local {@code $ref}s are followed, and a recursion ends in {@code
  *       null} or an empty array where the schema allows it.
+ *   <li>{@code POST /v1/embeddings}: per input a deterministic unit vector seeded by the model and
+ *       the text ({@link FakeEmbeddingsPort#vector}), of {@code dimensions} or the model's own
+ *       length (3072 for {@code text-embedding-3-large}, else 1536), as float JSON or, for {@code
+ *       encoding_format: base64}, little-endian float32 in base64; usage at about four characters
+ *       a token, at least one per input. {@code 400} with {@code param} for an empty list, an empty
+ *       string, more than 2048 inputs, a token array, {@code dimensions} below 1 or with {@code
+ *       text-embedding-ada-002}.
+ *   <li>{@code POST /v1/images/generations}: {@code n} copies of a tiny valid PNG ({@link
+ *       FakeImagesPort#png()}), whatever the size or output format: {@code dall-e-*} as a {@code
+ *       url} this server serves ({@code GET /v1/fake-images/...png}, no key needed) or {@code
+ *       b64_json} when asked, {@code dall-e-3} with {@code revised_prompt} {@code A detailed
+ *       rendering of: <prompt>}; {@code gpt-image-*} always {@code b64_json} with {@code
+ *       output_format}, {@code size}, {@code quality}, {@code background} and a usage. {@code 400}
+ *       for a missing prompt, {@code n} outside 1..10 (above 1 for {@code dall-e-3}), a size the
+ *       model does not offer, {@code response_format} with {@code gpt-image-*}.
  *   <li>{@code GET /v1/models}: a fixed list of models.
  *   <li>{@code 401 invalid_api_key} without {@code Authorization: Bearer <key>} (or with another
  *       key than {@link Builder#apiKey(String)}); {@code 400} naming the {@code param} for a body
@@ -99,7 +114,7 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Every response has {@code x-request-id: req_fake_<n>} (n counts requests from 1) unless the
- * script sets its own, and a {@code Content-Length} (streams are chunked). Successful chat answers
+ * script sets its own, and a {@code Content-Length} (streams are chunked). Successful chat, embeddings and image answers
  * (default or {@link FakeResponse#chatCompletion}, {@link FakeResponse#streamedChatCompletion})
  * carry OpenAI's rate-limit headers: {@code x-ratelimit-limit-requests: 10000}, {@code
  * x-ratelimit-remaining-requests: 10000 - n}, {@code x-ratelimit-reset-requests: 6ms}, {@code
@@ -400,7 +415,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
       untaken.add(request);
       FakeResponse response = script.poll();
       if (response == null) {
-        response = OpenAiRoutes.answer(request, n, apiKey, streamChunkLength);
+        response = OpenAiRoutes.answer(request, n, apiKey, streamChunkLength, baseUrl);
       }
       respond(exchange, response, request, n);
     } catch (ConnectionCut e) {
@@ -474,7 +489,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
       writeEvents(exchange.getResponseBody(), events, response);
       return;
     }
-    byte[] body = response.render(request, n).getBytes(StandardCharsets.UTF_8);
+    byte[] body = response.renderBytes(request, n);
     boolean noBody = body.length == 0 || status == 204 || status == 304 || status < 200;
     if (noBody || exchange.getRequestMethod().equals("HEAD")) {
       exchange.sendResponseHeaders(status, -1);

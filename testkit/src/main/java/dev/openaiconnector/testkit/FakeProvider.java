@@ -2,6 +2,8 @@ package dev.openaiconnector.testkit;
 
 import dev.openaiconnector.spi.Capability;
 import dev.openaiconnector.spi.ChatStreamPort;
+import dev.openaiconnector.spi.EmbeddingsPort;
+import dev.openaiconnector.spi.ImagesPort;
 import dev.openaiconnector.spi.Provider;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -15,6 +17,7 @@ import java.util.Set;
  * FakeProvider fake = FakeProvider.create();
  * fake.chat().enqueueText("Paris");                                // script
  * fake.streams().enqueueText("Paris is the capital", 5);           // a streamed answer
+ * fake.embeddingsPort().maxInputsPerRequest(100);                  // vectors by default
  * try (Connector ai = Connectors.builder().provider(fake).build()) {
  *   ai.chat(request);                                              // exercise
  * }
@@ -28,6 +31,8 @@ public final class FakeProvider implements Provider {
   private final Set<Capability> capabilities;
   private final FakeChatPort chat = new FakeChatPort();
   private final FakeChatStreamPort chatStream = new FakeChatStreamPort();
+  private final FakeEmbeddingsPort embeddings = new FakeEmbeddingsPort();
+  private final FakeImagesPort images = new FakeImagesPort();
   private volatile boolean closed;
 
   private FakeProvider(String id, Set<Capability> capabilities) {
@@ -36,7 +41,7 @@ public final class FakeProvider implements Provider {
   }
 
   /**
-   * A fake with id {@code fake} and every chat capability.
+   * A fake with id {@code fake} and every capability: chat, streaming, embeddings and images.
    *
    * @return the fake
    */
@@ -49,7 +54,9 @@ public final class FakeProvider implements Provider {
             Capability.JSON_MODE,
             Capability.TOOLS,
             Capability.STRUCTURED_OUTPUT,
-            Capability.CHAT_STREAMING));
+            Capability.CHAT_STREAMING,
+            Capability.EMBEDDINGS,
+            Capability.IMAGE_GENERATION));
   }
 
   /**
@@ -101,6 +108,49 @@ public final class FakeProvider implements Provider {
    */
   public FakeChatStreamPort streams() {
     return chatStream;
+  }
+
+  /**
+   * Returns the scripted embeddings port, present when the fake declares {@link
+   * Capability#EMBEDDINGS} (as {@link #create()} does).
+   *
+   * @return the port
+   */
+  @Override
+  public Optional<EmbeddingsPort> embeddings() {
+    return capabilities.contains(Capability.EMBEDDINGS) ? Optional.of(embeddings) : Optional.empty();
+  }
+
+  /**
+   * Returns the scripted embeddings port, to script and inspect batches. ({@link #embeddings()}
+   * is the SPI's {@code Optional}, which cannot be narrowed to the fake's type.)
+   *
+   * @return the port, whether or not the fake declares embeddings
+   */
+  public FakeEmbeddingsPort embeddingsPort() {
+    return embeddings;
+  }
+
+  /**
+   * Returns the scripted image port, present when the fake declares {@link
+   * Capability#IMAGE_GENERATION} (as {@link #create()} does).
+   *
+   * @return the port
+   */
+  @Override
+  public Optional<ImagesPort> images() {
+    return capabilities.contains(Capability.IMAGE_GENERATION)
+        ? Optional.of(images)
+        : Optional.empty();
+  }
+
+  /**
+   * Returns the scripted image port, to script and inspect requests.
+   *
+   * @return the port, whether or not the fake declares image generation
+   */
+  public FakeImagesPort imagesPort() {
+    return images;
   }
 
   /**

@@ -76,6 +76,7 @@ public final class FakeResponse {
   private int bodyStallAfter = NONE;
   private int bodyCutAfter = NONE;
   private boolean rateLimitHeaders;
+  private byte @Nullable [] binary;
 
   private FakeResponse(int status, @Nullable String contentType, Body body, Kind kind) {
     this.status = status;
@@ -98,7 +99,15 @@ public final class FakeResponse {
     copy.bodyStallAfter = bodyStallAfter;
     copy.bodyCutAfter = bodyCutAfter;
     copy.rateLimitHeaders = rateLimitHeaders;
+    copy.binary = binary;
     return copy;
+  }
+
+  /** A plain answer whose body is bytes, such as an image; faults of plain answers apply. */
+  static FakeResponse binary(int status, String contentType, byte[] body) {
+    FakeResponse response = of(status, contentType, (request, sequence) -> "");
+    response.binary = body;
+    return response;
   }
 
   static FakeResponse of(int status, @Nullable String contentType, Body body) {
@@ -612,6 +621,12 @@ public final class FakeResponse {
   String render(RecordedRequest request, int sequence) {
     String text = body.render(request, sequence);
     return kind == Kind.DATA_EVENTS && done ? text + DONE : text;
+  }
+
+  /** The body as sent: the bytes of a binary answer, else the rendered text in UTF-8. */
+  byte[] renderBytes(RecordedRequest request, int sequence) {
+    byte[] bytes = binary;
+    return bytes != null ? bytes : render(request, sequence).getBytes(StandardCharsets.UTF_8);
   }
 
   /** The rendered event stream cut after each blank line, each piece to be flushed on its own. */

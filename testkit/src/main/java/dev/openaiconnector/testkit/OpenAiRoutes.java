@@ -73,7 +73,11 @@ final class OpenAiRoutes {
   private OpenAiRoutes() {}
 
   static FakeResponse answer(
-      RecordedRequest request, int sequence, @Nullable String apiKey, int streamChunkLength) {
+      RecordedRequest request,
+      int sequence,
+      @Nullable String apiKey,
+      int streamChunkLength,
+      java.net.URI baseUrl) {
     String path = request.path();
     int query = path.indexOf('?');
     if (query >= 0) {
@@ -88,6 +92,22 @@ final class OpenAiRoutes {
       return unauthorized != null
           ? unauthorized
           : chatCompletion(request, sequence, streamChunkLength);
+    }
+    if (path.equals(EmbeddingRoutes.EMBEDDINGS) || path.equals(ImageRoutes.GENERATIONS)) {
+      if (!method.equals("POST")) {
+        return methodNotAllowed(method, path, "POST");
+      }
+      FakeResponse unauthorized = checkKey(request, apiKey);
+      if (unauthorized != null) {
+        return unauthorized;
+      }
+      return path.equals(EmbeddingRoutes.EMBEDDINGS)
+          ? EmbeddingRoutes.embeddings(request)
+          : ImageRoutes.generations(request, sequence, baseUrl);
+    }
+    if (path.startsWith(ImageRoutes.FILES) && method.equals("GET")) {
+      // Like OpenAI's image URLs, which are signed links: no key needed.
+      return ImageRoutes.file(path);
     }
     if (path.equals(MODELS)) {
       if (!method.equals("GET")) {
@@ -300,7 +320,7 @@ final class OpenAiRoutes {
     return invalid;
   }
 
-  private static @Nullable FakeResponse checkRange(Map<?, ?> body, String name, int min, int max) {
+  static @Nullable FakeResponse checkRange(Map<?, ?> body, String name, int min, int max) {
     Object value = body.get(name);
     if (value == null) {
       return null;
@@ -639,7 +659,7 @@ final class OpenAiRoutes {
     return Boolean.TRUE.equals(value);
   }
 
-  private static @Nullable FakeResponse checkKey(RecordedRequest request, @Nullable String apiKey) {
+  static @Nullable FakeResponse checkKey(RecordedRequest request, @Nullable String apiKey) {
     String authorization = request.header("Authorization").orElse("").trim();
     String token =
         authorization.regionMatches(true, 0, "Bearer ", 0, 7)
@@ -993,12 +1013,12 @@ final class OpenAiRoutes {
     return text.substring(0, end);
   }
 
-  private static FakeResponse methodNotAllowed(String method, String path, String allowed) {
+  static FakeResponse methodNotAllowed(String method, String path, String allowed) {
     return invalidRequest(405, "Invalid method for URL (" + method + " " + path + ")", null, null)
         .header("Allow", allowed);
   }
 
-  private static FakeResponse emptyArray(String param) {
+  static FakeResponse emptyArray(String param) {
     return invalidRequest(
         400,
         "Invalid '"
@@ -1009,7 +1029,7 @@ final class OpenAiRoutes {
         "empty_array");
   }
 
-  private static FakeResponse invalidValue(
+  static FakeResponse invalidValue(
       String param, @Nullable Object value, String supportedValues) {
     return invalidRequest(
         400,
@@ -1018,12 +1038,12 @@ final class OpenAiRoutes {
         "invalid_value");
   }
 
-  private static FakeResponse missing(String param) {
+  static FakeResponse missing(String param) {
     return invalidRequest(
         400, "Missing required parameter: '" + param + "'.", param, "missing_required_parameter");
   }
 
-  private static FakeResponse invalidType(String param, String expected, @Nullable Object actual) {
+  static FakeResponse invalidType(String param, String expected, @Nullable Object actual) {
     return invalidRequest(
         400,
         "Invalid type for '"
@@ -1037,13 +1057,13 @@ final class OpenAiRoutes {
         "invalid_type");
   }
 
-  private static FakeResponse invalidRequest(
+  static FakeResponse invalidRequest(
       int status, String message, @Nullable String param, @Nullable String code) {
     String body = errorBody(message, INVALID_REQUEST, param, code);
     return FakeResponse.json(status, body);
   }
 
-  private static String typeName(@Nullable Object value) {
+  static String typeName(@Nullable Object value) {
     if (value == null) {
       return "null";
     }

@@ -12,7 +12,12 @@ import dev.openaiconnector.api.ConnectionCheck;
 import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.Connector;
 import dev.openaiconnector.api.ConnectorException;
+import dev.openaiconnector.api.Embedding;
+import dev.openaiconnector.api.EmbeddingRequest;
+import dev.openaiconnector.api.EmbeddingResponse;
 import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.ImageRequest;
+import dev.openaiconnector.api.ImageResponse;
 import dev.openaiconnector.api.NotFoundException;
 import dev.openaiconnector.api.Operation;
 import dev.openaiconnector.api.OperationCheck;
@@ -30,15 +35,19 @@ import dev.openaiconnector.api.UnsupportedCapabilityException;
 import dev.openaiconnector.api.UsageEvent;
 import dev.openaiconnector.api.UsageListener;
 import dev.openaiconnector.api.UsageTracker;
+import dev.openaiconnector.core.EmbeddingOptions;
 import dev.openaiconnector.core.ResilienceOptions;
 import dev.openaiconnector.core.ToolLoopOptions;
 import dev.openaiconnector.spi.Capability;
 import dev.openaiconnector.spi.ChatStreamPort;
+import dev.openaiconnector.spi.EmbeddingsPort;
+import dev.openaiconnector.spi.ImagesPort;
 import dev.openaiconnector.spi.Provider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -63,8 +72,15 @@ import org.slf4j.LoggerFactory;
  * the connector closes the streams still open and ends the subscriptions still active, before it
  * closes the provider.
  *
+ * <p>Embeddings ({@link #embedAll(EmbeddingRequest)}) are cut into batches and sent in parallel
+ * by an {@link EmbeddingBatcher}, each batch one call counted as {@link Operation#EMBEDDINGS}, so
+ * that only a failed batch is retried and the usage of every batch that succeeded is counted as
+ * it succeeds; the batcher's threads are stopped when the connector closes. Image generation is
+ * one plain call counted as {@link Operation#IMAGES}.
+ *
  * <p>{@link #checkConnection()} makes the cheapest valid call of each operation the provider
- * declares, without retries, and reports how each went instead of throwing.
+ * declares, without retries, and reports how each went instead of throwing; image generation only
+ * when a check model was set for {@link Operation#IMAGES}, since every image costs money.
  */
 public final class ProviderConnector implements Connector {
   private static final Logger log = LoggerFactory.getLogger(ProviderConnector.class);
@@ -75,6 +91,9 @@ public final class ProviderConnector implements Connector {
   /** The bound on the answer to a connection check's ping: enough for any model to answer. */
   static final int CHECK_MAX_TOKENS = 16;
 
+  /** What a connection check of image generation asks for. */
+  static final String CHECK_IMAGE_PROMPT = "A plain grey square";
+
   /**
    * Everything a connector is configured with besides its provider.
    *
@@ -83,6 +102,7 @@ public final class ProviderConnector implements Connector {
    * @param callListeners told about every call's start, retries and end, in order
    * @param toolLoop how calls of tools are run
    * @param resilience retries, deadlines, circuit breaker, bulkhead and rate limiter
+   * @param embeddings how embeddings requests are batched and how many batches run at once
    * @param checkModels the model each operation's connection check calls
    * @param checkTimeout the deadline of each connection check's call
    * @param sleeper waits between attempts
@@ -94,6 +114,7 @@ public final class ProviderConnector implements Connector {
       List<CallListener> callListeners,
       ToolLoopOptions toolLoop,
       ResilienceOptions resilience,
+      EmbeddingOptions embeddings,
       Map<Operation, String> checkModels,
       Duration checkTimeout,
       ResilientCalls.Sleeper sleeper,
@@ -106,6 +127,7 @@ public final class ProviderConnector implements Connector {
       callListeners = List.copyOf(callListeners);
       Objects.requireNonNull(toolLoop, "toolLoop");
       Objects.requireNonNull(resilience, "resilience");
+      Objects.requireNonNull(embeddings, "embeddings");
       checkModels = Map.copyOf(checkModels);
       Objects.requireNonNull(checkTimeout, "checkTimeout");
       Objects.requireNonNull(sleeper, "sleeper");
@@ -121,6 +143,7 @@ public final class ProviderConnector implements Connector {
   private final UsageAccumulator usage = new UsageAccumulator();
   private final ToolLoop toolLoop;
   private final ResilientCalls calls;
+  private final EmbeddingBatcher embeddings;
   private final Map<Operation, String> checkModels;
   private final Duration checkTimeout;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -151,6 +174,14 @@ public final class ProviderConnector implements Connector {
             settings.callListeners(),
             settings.sleeper(),
             settings.random());
+    this.embeddings =
+        new EmbeddingBatcher(
+            providerId,
+            settings.embeddings(),
+            calls,
+            settings.resilience().callTimeout(),
+            (model, tokens, requestId) ->
+                recordUsage(model, Operation.EMBEDDINGS, tokens, null, requestId));
     this.checkModels = settings.checkModels();
     this.checkTimeout = settings.checkTimeout();
   }
@@ -268,6 +299,56 @@ public final class ProviderConnector implements Connector {
   }
 
   @Override
+  public Embedding embed(String model, String text) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(text, "text");
+    return embedAll(EmbeddingRequest.builder().model(model).input(text).build())
+        .embeddings()
+        .get(0);
+  }
+
+  @Override
+  public EmbeddingResponse embedAll(String model, List<String> texts) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(texts, "texts");
+    return embedAll(EmbeddingRequest.builder().model(model).inputs(texts).build());
+  }
+
+  @Override
+  public EmbeddingResponse embedAll(EmbeddingRequest request) {
+    Objects.requireNonNull(request, "request");
+    ensureOpen();
+    return embeddings.embed(request, embeddingsPort());
+  }
+
+  @Override
+  public ImageResponse generateImages(ImageRequest request) {
+    Objects.requireNonNull(request, "request");
+    ensureOpen();
+    ImagesPort port = imagesPort();
+    ImageResponse response =
+        calls.call(
+            Operation.IMAGES,
+            request.model(),
+            request.timeout(),
+            request.maxRetries(),
+            deadline -> requireImages(port.generate(request, deadline)),
+            answer -> new ResilientCalls.CallSuccess(answer.requestId(), null, answer.usage()));
+    recordUsage(request.model(), Operation.IMAGES, response.usage(), null, response.requestId());
+    return response;
+  }
+
+  private ImageResponse requireImages(@Nullable ImageResponse response) {
+    if (response == null) {
+      throw new UnexpectedResponseException(
+          "Provider '" + providerId + "' returned no image response; report it to its author",
+          ErrorDetails.ofProvider(providerId),
+          null);
+    }
+    return response;
+  }
+
+  @Override
   public ConnectionCheck checkConnection() {
     ensureOpen();
     List<OperationCheck> checks = new ArrayList<>();
@@ -277,15 +358,22 @@ public final class ProviderConnector implements Connector {
     return new ConnectionCheck(providerId, checks);
   }
 
-  // The operations the provider declares. EMBEDDINGS and IMAGES join here, each with its cheapest
-  // call in checkOnce, once the SPI has their ports.
+  // The operations the provider declares. Image generation only on request: every image is paid
+  // for, and a configuration test that spends money unasked would surprise.
   private List<Operation> checkedOperations() {
-    List<Operation> operations = new ArrayList<>(2);
+    List<Operation> operations = new ArrayList<>(4);
     if (capabilities.contains(Capability.CHAT)) {
       operations.add(Operation.CHAT);
       if (capabilities.contains(Capability.CHAT_STREAMING)) {
         operations.add(Operation.CHAT_STREAM);
       }
+    }
+    if (capabilities.contains(Capability.EMBEDDINGS)) {
+      operations.add(Operation.EMBEDDINGS);
+    }
+    if (capabilities.contains(Capability.IMAGE_GENERATION)
+        && checkModels.containsKey(Operation.IMAGES)) {
+      operations.add(Operation.IMAGES);
     }
     return operations;
   }
@@ -321,24 +409,56 @@ public final class ProviderConnector implements Connector {
 
   // Makes the operation's cheapest valid call and returns its request id.
   private @Nullable String checkOnce(Operation operation, String model) {
-    ChatRequest ping =
-        ChatRequest.builder()
-            .model(model)
-            .user(CHECK_PROMPT)
-            .maxTokens(CHECK_MAX_TOKENS)
-            .maxRetries(0)
-            .timeout(checkTimeout)
-            .build();
     switch (operation) {
       case CHAT:
-        return chat(ping).requestId().orElse(null);
+        return chat(chatPing(model)).requestId().orElse(null);
       case CHAT_STREAM:
-        try (ChatStream stream = stream(ping)) {
+        try (ChatStream stream = stream(chatPing(model))) {
           return stream.response().requestId().orElse(null);
         }
+      case EMBEDDINGS:
+        return embedAll(
+                EmbeddingRequest.builder()
+                    .model(model)
+                    .input(CHECK_PROMPT)
+                    .maxRetries(0)
+                    .timeout(checkTimeout)
+                    .build())
+            .requestId();
+      case IMAGES:
+        return generateImages(cheapestImage(model)).requestId();
       default:
         throw new IllegalStateException("no connection check for " + operation);
     }
+  }
+
+  private ChatRequest chatPing(String model) {
+    return ChatRequest.builder()
+        .model(model)
+        .user(CHECK_PROMPT)
+        .maxTokens(CHECK_MAX_TOKENS)
+        .maxRetries(0)
+        .timeout(checkTimeout)
+        .build();
+  }
+
+  // One image at the model's lowest price: the smallest size of dall-e-2, the low quality of
+  // gpt-image-*; dall-e-3's defaults (standard, 1024x1024) are already its cheapest.
+  private ImageRequest cheapestImage(String model) {
+    ImageRequest.Builder image =
+        ImageRequest.builder()
+            .model(model)
+            .prompt(CHECK_IMAGE_PROMPT)
+            .n(1)
+            .maxRetries(0)
+            .timeout(checkTimeout);
+    String family = model.toLowerCase(Locale.ROOT);
+    if (family.equals("dall-e-2")) {
+      image.size("256x256");
+    } else if (family.startsWith("gpt-image-")) {
+      image.quality("low");
+    }
+    return image.build();
   }
 
   private static OperationCheck.Outcome outcomeOf(ConnectorException e) {
@@ -387,6 +507,7 @@ public final class ProviderConnector implements Connector {
       try {
         closeOpenStreams();
         toolLoop.close();
+        embeddings.close();
       } finally {
         provider.close();
       }
@@ -484,6 +605,44 @@ public final class ProviderConnector implements Connector {
                     "the provider declares Capability.CHAT_STREAMING but its chatStream() is"
                         + " empty; report it to the provider's author, and use chat(...)"
                         + " meanwhile"));
+  }
+
+  private EmbeddingsPort embeddingsPort() {
+    if (!capabilities.contains(Capability.EMBEDDINGS)) {
+      throw new UnsupportedCapabilityException(
+          providerId,
+          "EMBEDDINGS",
+          "choose a provider that declares Capability.EMBEDDINGS with"
+              + " Connectors.builder().providerId(...) or provider(...)");
+    }
+    return provider
+        .embeddings()
+        .orElseThrow(
+            () ->
+                new UnsupportedCapabilityException(
+                    providerId,
+                    "EMBEDDINGS",
+                    "the provider declares Capability.EMBEDDINGS but its embeddings() is empty;"
+                        + " report it to the provider's author"));
+  }
+
+  private ImagesPort imagesPort() {
+    if (!capabilities.contains(Capability.IMAGE_GENERATION)) {
+      throw new UnsupportedCapabilityException(
+          providerId,
+          "IMAGE_GENERATION",
+          "choose a provider that declares Capability.IMAGE_GENERATION with"
+              + " Connectors.builder().providerId(...) or provider(...)");
+    }
+    return provider
+        .images()
+        .orElseThrow(
+            () ->
+                new UnsupportedCapabilityException(
+                    providerId,
+                    "IMAGE_GENERATION",
+                    "the provider declares Capability.IMAGE_GENERATION but its images() is"
+                        + " empty; report it to the provider's author"));
   }
 
   private void ensureOpen() {

@@ -21,8 +21,8 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * outside, then per attempt the circuit breaker of the call's operation, the rate limiter, the
  * bulkhead and the provider's call, in Resilience4j's documented order. Every call is observed
  * through a {@link CallTrace}: listener events and one DEBUG line when it ends. Thread-safe.
+ *
+ * <p>The DEBUG line's {@code outcome} is {@code ok} when the provider answered with success (a
+ * 2xx status; a stream's whole response arrived), else the failure's simple class name and, when
+ * it has one, its HTTP status, as in {@code ServerException(503)}. A success carries no status of
+ * its own ({@link CallSuccess} has none), so {@code ok} never names one.
  *
  * <p>The Resilience4j parts are used through their programmatic API (acquire a permission, report
  * the outcome), which costs no lambdas or decorators on the hot path.
@@ -97,7 +102,8 @@ public final class ResilientCalls {
   private final AtomicLong callIds = new AtomicLong();
   private final Map<Operation, CircuitBreaker> breakers = new EnumMap<>(Operation.class);
   private final Bulkhead bulkhead;
-  private final @Nullable RateLimiter rateLimiter;
+  // The concrete type, for its look at the wait without booking a permit (acquireRatePermit).
+  private final @Nullable AtomicRateLimiter rateLimiter;
   // A waiter for a bulkhead place sleeps on this monitor; a release wakes one.
   private final Object placeFreed = new Object();
   private final AtomicInteger waitingForPlace = new AtomicInteger();
@@ -151,7 +157,7 @@ public final class ResilientCalls {
     this.rateLimiter =
         options.requestsPerMinute() == 0
             ? null
-            : RateLimiter.of(
+            : new AtomicRateLimiter(
                 providerId,
                 RateLimiterConfig.custom()
                     .limitForPeriod(options.requestsPerMinute())
@@ -249,6 +255,13 @@ public final class ResilientCalls {
       try {
         return attemptOnce(trace.operation, callDeadline, attempt, holdPlace);
       } catch (ConnectorException failure) {
+        // Before anything else: an interrupted thread is never retried, and its caller learns of
+        // the interrupt whatever the attempt failed with (a port may report it as a lost
+        // connection).
+        if (!(failure instanceof CallInterruptedException)
+            && Thread.currentThread().isInterrupted()) {
+          throw interrupted(trace.operation, withEarlier(failure, earlier), null);
+        }
         if (!isRetried(failure) || trace.attempts > retries) {
           throw withEarlier(failure, earlier);
         }
@@ -256,9 +269,6 @@ public final class ResilientCalls {
         // Waiting only to fail on the deadline would hide the real failure behind a timeout.
         if (wait.toNanos() >= callDeadline.remainingNanos()) {
           throw withEarlier(failure, earlier);
-        }
-        if (Thread.currentThread().isInterrupted()) {
-          throw interrupted(trace.operation, withEarlier(failure, earlier), null);
         }
         trace.retrying(failure, wait);
         if (earlier == null) {
@@ -327,25 +337,21 @@ public final class ResilientCalls {
   }
 
   private void acquireRatePermit(Operation operation, Deadline callDeadline) {
-    RateLimiter limiter = rateLimiter;
+    AtomicRateLimiter limiter = rateLimiter;
     if (limiter == null) {
       return;
     }
+    // Look before booking: a reservation is a permit spent even if the call is then refused, and
+    // would push every later call a slot further out.
+    if (!fits(limiter.getDetailedMetrics().getNanosToWait(), callDeadline)) {
+      throw rateLimited(operation);
+    }
+    // The limiter's own timeout is maxRateLimiterWait, so it books nothing beyond that wait (-1).
+    // A call that took the permit since the look makes this wait longer; past the deadline that
+    // permit is lost, which is rare and errs towards fewer requests.
     long waitNanos = limiter.reservePermission();
-    if (waitNanos < 0 || (waitNanos > 0 && waitNanos >= callDeadline.remainingNanos())) {
-      throw new ClientRateLimitException(
-          "The connector's rate limit of "
-              + options.requestsPerMinute()
-              + " requests per minute gave "
-              + operation
-              + " call to provider '"
-              + providerId
-              + "' no permit within "
-              + options.maxRateLimiterWait().toMillis()
-              + " ms or the call's deadline, so it was not sent; slow down, or raise"
-              + " ResilienceOptions.requestsPerMinute or maxRateLimiterWait",
-          ErrorDetails.ofProvider(providerId),
-          null);
+    if (waitNanos < 0 || !fits(waitNanos, callDeadline)) {
+      throw rateLimited(operation);
     }
     if (waitNanos > 0) {
       try {
@@ -355,6 +361,30 @@ public final class ResilientCalls {
         throw interrupted(operation, null, e);
       }
     }
+  }
+
+  // A wait is allowed up to maxRateLimiterWait and ending before the call's deadline.
+  private boolean fits(long waitNanos, Deadline callDeadline) {
+    return waitNanos == 0
+        || (waitNanos > 0
+            && waitNanos <= options.maxRateLimiterWait().toNanos()
+            && waitNanos < callDeadline.remainingNanos());
+  }
+
+  private ClientRateLimitException rateLimited(Operation operation) {
+    return new ClientRateLimitException(
+        "The connector's rate limit of "
+            + options.requestsPerMinute()
+            + " requests per minute gave "
+            + operation
+            + " call to provider '"
+            + providerId
+            + "' no permit within "
+            + options.maxRateLimiterWait().toMillis()
+            + " ms or the call's deadline, so it was not sent; slow down, or raise"
+            + " ResilienceOptions.requestsPerMinute or maxRateLimiterWait",
+        ErrorDetails.ofProvider(providerId),
+        null);
   }
 
   private void acquirePlace(Operation operation, Deadline callDeadline) {
@@ -384,6 +414,15 @@ public final class ResilientCalls {
     } finally {
       waitingForPlace.decrementAndGet();
     }
+  }
+
+  /**
+   * Returns the bulkhead's free places, for tests that check no place leaks or is freed twice.
+   *
+   * @return the free places; {@link ResilienceOptions#maxConcurrentCalls()} when nothing runs
+   */
+  int freePlaces() {
+    return bulkhead.getMetrics().getAvailableConcurrentCalls();
   }
 
   private void releasePlace() {

@@ -14,7 +14,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Estimates how many tokens messages take, to keep a session's memory within its budget.
+ * Estimates how many tokens messages take, to keep a session's memory within its budget, and how
+ * many an embeddings input takes, to keep a batch within the request's token budget.
  *
  * <p>An approximation, not a tokenizer: about four characters a token for text, a fixed overhead
  * per message for the role and separators, and the documented flat costs of an image (85 tokens at
@@ -76,6 +77,27 @@ final class TokenEstimator {
       tokens += text(tool.toolCallId()) + text(tool.content());
     }
     return tokens;
+  }
+
+  /**
+   * Estimates the tokens of an embeddings input, on the high side: a quarter of a token per ASCII
+   * character, a whole token per other character (CJK and many other scripts take about one per
+   * character or more, where four characters a token would undercount them several times over).
+   *
+   * @param text the input
+   * @return the estimate, at least 1 for a non-empty text
+   */
+  static long estimateInput(String text) {
+    long ascii = 0;
+    long other = 0;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      if (text.charAt(i) < 0x80) {
+        ascii++;
+      } else {
+        other++;
+      }
+    }
+    return (ascii + 3) / 4 + other;
   }
 
   private static long text(@Nullable String text) {

@@ -33,6 +33,8 @@ public final class InstrumentedProvider implements Provider {
   private final Deque<RateLimits> streamRateLimits = new ArrayDeque<>();
   private volatile @Nullable CountDownLatch gate;
   private final CountDownLatch entered = new CountDownLatch(1);
+  private volatile @Nullable CountDownLatch streamGate;
+  private final CountDownLatch streamEntered = new CountDownLatch(1);
 
   /**
    * Wraps a fake.
@@ -52,6 +54,28 @@ public final class InstrumentedProvider implements Provider {
   public InstrumentedProvider holdChatCallsUntil(CountDownLatch gate) {
     this.gate = gate;
     return this;
+  }
+
+  /**
+   * Holds every later opening of a stream until {@code gate} opens.
+   *
+   * @param gate the gate
+   * @return this provider
+   */
+  public InstrumentedProvider holdStreamOpensUntil(CountDownLatch gate) {
+    this.streamGate = gate;
+    return this;
+  }
+
+  /**
+   * Waits until an opening of a stream is held inside the port.
+   *
+   * @throws InterruptedException if interrupted
+   */
+  public void awaitHeldStreamOpen() throws InterruptedException {
+    if (!streamEntered.await(10, TimeUnit.SECONDS)) {
+      throw new AssertionError("no held stream opening reached the port within 10 s");
+    }
   }
 
   /**
@@ -134,20 +158,29 @@ public final class InstrumentedProvider implements Provider {
     entered.countDown();
     CountDownLatch held = gate;
     if (held != null) {
-      try {
-        if (!held.await(10, TimeUnit.SECONDS)) {
-          throw new AssertionError("the test never let the chat call go");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
+      await(held);
     }
     return fake.chat().complete(request, deadline);
   }
 
+  private static void await(CountDownLatch held) {
+    try {
+      if (!held.await(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("the test never let the held call go");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
   private ChatEventSource open(ChatRequest request, Deadline deadline) {
     streamDeadlines.add(deadline);
+    CountDownLatch held = streamGate;
+    if (held != null) {
+      streamEntered.countDown();
+      await(held);
+    }
     ChatEventSource source = fake.streams().open(request, deadline);
     RateLimits limits;
     synchronized (this) {

@@ -3,7 +3,6 @@ package dev.openaiconnector.openai.internal;
 import dev.openaiconnector.spi.Deadline;
 import feign.Request;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The per-call Feign options: the read timeout (the JDK client's request timeout, which covers the
@@ -27,19 +26,8 @@ public final class CallTimeouts {
   }
 
   /**
-   * Options for a stream: the deadline bounds the response headers only.
-   *
-   * @param deadline the call's deadline, not expired
-   * @return the options
-   */
-  Request.Options forHeaders(Deadline deadline) {
-    return new Request.Options(
-        connectMillis, TimeUnit.MILLISECONDS, readMillis(deadline), TimeUnit.MILLISECONDS, false);
-  }
-
-  /**
-   * Options for a plain call: the deadline bounds the headers, and {@link DeadlineClient} bounds
-   * reading the body by it too.
+   * Options for a call: the deadline bounds the headers, and {@link DeadlineClient} bounds reading
+   * the body by it too (for a stream, until the stream takes the body over).
    *
    * @param deadline the call's deadline, not expired
    * @return the options

@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,8 +25,10 @@ import org.jspecify.annotations.Nullable;
  * moment the deadline passes; it closes the body, which ends a blocked read at once, and the read
  * then fails with a {@link BodyTimeoutException} that the error mapping reports as a timeout.
  * Closing the body cancels the task. So a plain call costs one scheduled task, and a read one
- * volatile read; nothing is allocated or scheduled per read. Event streams get no watchdog: their
- * idle timeout bounds each wait instead, as a stream may rightly last longer than any deadline.
+ * volatile read; nothing is allocated or scheduled per read. An event stream is watched the same
+ * way while it opens (an error body, or a plain answer in place of a stream, is read within the
+ * deadline); once its body is handed to the reader, {@link #disarm} cancels the task, and the
+ * stream's idle timeout bounds each wait instead, as a stream may rightly outlive any deadline.
  * Thread-safe.
  */
 public final class DeadlineClient implements Client {
@@ -60,18 +63,40 @@ public final class DeadlineClient implements Client {
       watched.task = scheduler.schedule(watched, nanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException providerClosed) {
       response.close();
-      throw new IllegalStateException("The provider is closed", providerClosed);
+      throw new ProviderClosedException(providerClosed);
     }
     return response.toBuilder().body(watched, body.length()).build();
   }
 
-  /** The options of a plain call, which carry its deadline to the body watchdog. */
+  /**
+   * Stops watching a body against the call's deadline, for a stream that reads it under its own
+   * idle timeout from now on.
+   *
+   * @param body the body stream of a response from this client
+   * @throws BodyTimeoutException if the deadline passed first: the body is closed
+   */
+  static void disarm(InputStream body) throws BodyTimeoutException {
+    if (body instanceof WatchedBody && !((WatchedBody) body).disarm()) {
+      throw new BodyTimeoutException(null);
+    }
+  }
+
+  /** The options of a call, which carry its deadline to the body watchdog. */
   static final class CallOptions extends Request.Options {
     private final Deadline deadline;
 
     CallOptions(long connectMillis, long readMillis, Deadline deadline) {
       super(connectMillis, TimeUnit.MILLISECONDS, readMillis, TimeUnit.MILLISECONDS, false);
       this.deadline = deadline;
+    }
+  }
+
+  /** The provider was closed while the call was made; the ports let it through as it is. */
+  static final class ProviderClosedException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    ProviderClosedException(RejectedExecutionException cause) {
+      super("The provider is closed", cause);
     }
   }
 
@@ -87,6 +112,8 @@ public final class DeadlineClient implements Client {
   /** A body closed by the scheduler when the deadline passes. */
   private static final class WatchedBody extends InputStream implements Runnable {
     private final InputStream in;
+    // Set once, by whichever comes first: the deadline, or disarm().
+    private final AtomicBoolean settled = new AtomicBoolean();
     private volatile boolean expired;
     private volatile @Nullable Future<?> task;
 
@@ -94,8 +121,22 @@ public final class DeadlineClient implements Client {
       this.in = in;
     }
 
+    boolean disarm() {
+      if (!settled.compareAndSet(false, true)) {
+        return false;
+      }
+      Future<?> pending = task;
+      if (pending != null) {
+        pending.cancel(false);
+      }
+      return true;
+    }
+
     @Override
     public void run() {
+      if (!settled.compareAndSet(false, true)) {
+        return;
+      }
       expired = true;
       try {
         in.close();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.openaiconnector.api.CallInterruptedException;
+import dev.openaiconnector.api.ConfigurationException;
 import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ConnectorException;
 import dev.openaiconnector.api.ContentFilterException;
@@ -51,6 +52,7 @@ public final class HttpFailures {
   private static final int EXCERPT_LENGTH = 200;
   private static final Pattern TAGS = Pattern.compile("<[^>]*>");
   private static final Pattern SPACES = Pattern.compile("\\s+");
+  private static final Pattern TRAILING_COLON = Pattern.compile("[:\\s]+$");
   private static final byte[] NO_BODY = new byte[0];
   private final String providerId;
   private final String providerName;
@@ -95,9 +97,9 @@ public final class HttpFailures {
           new ErrorDetails(
               providerId,
               status,
-              error.type(),
-              code(error.code()),
-              error.param(),
+              redactOrNull(error.type()),
+              redactOrNull(code(error.code())),
+              redactOrNull(error.param()),
               requestId(headers),
               retryAfter(headers));
     } else {
@@ -149,8 +151,9 @@ public final class HttpFailures {
         providerName
             + " reported an error in the stream: "
             + redact(error.message() == null ? "(no message)" : error.message());
-    String code = code(error.code());
-    String type = error.type();
+    // Type, code and param end up in the exception's message like the server's message does.
+    String code = redactOrNull(code(error.code()));
+    String type = redactOrNull(error.type());
     // A numeric code (vLLM, LiteLLM) is the status itself; otherwise the status the error stands
     // for, so that the one status table decides as it does for HTTP errors.
     int status = errorStatus(code);
@@ -160,7 +163,7 @@ public final class HttpFailures {
             status != 0 ? status : streamDetails.status(),
             type,
             code,
-            error.param(),
+            redactOrNull(error.param()),
             streamDetails.requestId(),
             null);
     return HttpErrors.toException(status != 0 ? status : statusOf(code, type), message, details);
@@ -191,6 +194,39 @@ public final class HttpFailures {
     } catch (NumberFormatException notAStatus) {
       return 0;
     }
+  }
+
+  /**
+   * Maps what the Feign call threw: a {@link FeignException} as {@link
+   * #transportFailure(FeignException)} does; anything else, which Feign passes on unwrapped, as a
+   * {@link ConfigurationException}. That is how the JDK client refuses a header value it cannot
+   * send (a line break or a non-ASCII character in a setting), and its message quotes the value
+   * in full, so only the text before the quote is kept, redacted, and there is no cause. A {@link
+   * DeadlineClient.ProviderClosedException} is returned as it is.
+   *
+   * @param e what the Feign call threw
+   * @return the exception to throw
+   */
+  public RuntimeException callFailure(RuntimeException e) {
+    if (e instanceof FeignException) {
+      return transportFailure((FeignException) e);
+    }
+    if (e instanceof DeadlineClient.ProviderClosedException) {
+      return e;
+    }
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    int quote = message.indexOf('"');
+    String reason = redact(quote < 0 ? message : message.substring(0, quote));
+    reason = TRAILING_COLON.matcher(reason).replaceAll("");
+    return new ConfigurationException(
+        "The call to "
+            + providerId
+            + " could not be sent ("
+            + e.getClass().getSimpleName()
+            + (reason.isEmpty() ? "" : ": " + reason)
+            + "); check the apiKey, organization and project settings for line breaks, spaces"
+            + " or non-ASCII characters",
+        null);
   }
 
   /**
@@ -418,7 +454,14 @@ public final class HttpFailures {
     }
   }
 
-  private static @Nullable String first(Map<String, Collection<String>> headers, String name) {
+  /**
+   * Returns the first value of a header.
+   *
+   * @param headers the response headers, case-insensitive
+   * @param name the header name
+   * @return the first value, or null when the header is absent
+   */
+  static @Nullable String first(Map<String, Collection<String>> headers, String name) {
     Collection<String> values = headers.get(name);
     return values == null || values.isEmpty() ? null : values.iterator().next();
   }
@@ -427,15 +470,25 @@ public final class HttpFailures {
     if (body.length == 0) {
       return " (empty body)";
     }
-    String text = new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8);
+    // Redacted whole before any cut, so that a cut cannot leave half a key behind.
+    String text = cut(redact(new String(body, StandardCharsets.UTF_8)), 4096);
     text = SPACES.matcher(TAGS.matcher(text).replaceAll(" ")).replaceAll(" ").strip();
-    if (text.length() > EXCERPT_LENGTH) {
-      text = text.substring(0, EXCERPT_LENGTH) + "…";
+    return ": " + (text.length() > EXCERPT_LENGTH ? cut(text, EXCERPT_LENGTH) + "…" : text);
+  }
+
+  private static String cut(String text, int length) {
+    if (text.length() <= length) {
+      return text;
     }
-    return ": " + redact(text);
+    int end = Character.isHighSurrogate(text.charAt(length - 1)) ? length - 1 : length;
+    return text.substring(0, end);
   }
 
   private String redact(String text) {
     return redactor.redact(text);
+  }
+
+  private @Nullable String redactOrNull(@Nullable String text) {
+    return text == null ? null : redactor.redact(text);
   }
 }

@@ -7,7 +7,6 @@ import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.spi.ChatPort;
 import dev.openaiconnector.spi.Deadline;
-import feign.FeignException;
 import feign.Response;
 import java.io.IOException;
 import java.util.Collection;
@@ -61,8 +60,8 @@ public final class OpenAiChatPort implements ChatPort {
     Response response;
     try {
       response = api.createChatCompletion(body, timeouts.forCall(deadline));
-    } catch (FeignException e) {
-      throw failures.transportFailure(e);
+    } catch (RuntimeException e) {
+      throw failures.callFailure(e);
     }
     try (response) {
       int status = response.status();

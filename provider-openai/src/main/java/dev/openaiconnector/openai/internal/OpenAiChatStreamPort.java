@@ -7,7 +7,6 @@ import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.spi.ChatEventSource;
 import dev.openaiconnector.spi.ChatStreamPort;
 import dev.openaiconnector.spi.Deadline;
-import feign.FeignException;
 import feign.Response;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,9 +25,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * plain port, and hands the body to an {@link OpenAiEventSource} that reads it incrementally.
  *
  * <p>The call's deadline bounds opening only: an expired deadline fails before anything is sent,
- * and the status and headers are awaited until the deadline (or the request timeout, if sooner).
- * Once the stream is open, the idle timeout bounds each wait for data, on the provider's shared
- * scheduler. Thread-safe; {@link #close()} closes the streams still open.
+ * the status and headers are awaited until the deadline (or the request timeout, if sooner), and
+ * an error body is read within it ({@link DeadlineClient}). Once the stream is open, the idle
+ * timeout bounds each wait for data, on the provider's shared scheduler. Thread-safe; {@link
+ * #close()} closes the streams still open.
  */
 public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable {
   private final String providerId;
@@ -88,9 +88,9 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
     }
     Response response;
     try {
-      response = api.streamChatCompletion(body, timeouts.forHeaders(deadline));
-    } catch (FeignException e) {
-      throw failures.transportFailure(e);
+      response = api.streamChatCompletion(body, timeouts.forCall(deadline));
+    } catch (RuntimeException e) {
+      throw failures.callFailure(e);
     }
     int status = response.status();
     Map<String, Collection<String>> headers = response.headers();
@@ -121,6 +121,8 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
     InputStream in;
     try {
       in = responseBody.asInputStream();
+      // From here the idle timeout bounds each read: a stream may outlive its opening deadline.
+      DeadlineClient.disarm(in);
     } catch (IOException e) {
       response.close();
       throw failures.ioFailure(e, "Starting the " + providerId + " stream", details);
@@ -151,8 +153,8 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
   }
 
   private static String contentType(Map<String, Collection<String>> headers) {
-    Collection<String> values = headers.get("content-type");
-    return values == null || values.isEmpty() ? "no content type" : values.iterator().next();
+    String contentType = HttpFailures.first(headers, "content-type");
+    return contentType == null ? "no content type" : contentType;
   }
 
   /**

@@ -126,9 +126,7 @@ public final class OpenAiEventSource implements ChatEventSource {
       throw fail(stopped(null));
     }
     if (Thread.currentThread().isInterrupted()) {
-      throw fail(
-          new CallInterruptedException(
-              "Reading the " + providerId + " stream was interrupted", details, null));
+      throw fail(interrupted(null));
     }
     ChatDelta delta = pending.poll();
     if (delta != null) {
@@ -161,9 +159,7 @@ public final class OpenAiEventSource implements ChatEventSource {
     } catch (IOException e) {
       if (HttpFailures.isInterruption(e)) {
         Thread.currentThread().interrupt();
-        throw fail(
-            new CallInterruptedException(
-                "Reading the " + providerId + " stream was interrupted", details, e));
+        throw fail(interrupted(e));
       }
       failed =
           closeReason.get() == OPEN
@@ -185,6 +181,11 @@ public final class OpenAiEventSource implements ChatEventSource {
               "A chunk of the " + providerId + " stream holds impossible values", details, e);
     }
     throw fail(failed);
+  }
+
+  private CallInterruptedException interrupted(@Nullable IOException cause) {
+    return new CallInterruptedException(
+        "Reading the " + providerId + " stream was interrupted", details, cause);
   }
 
   private ConnectorException stopped(@Nullable IOException cause) {

@@ -29,10 +29,32 @@ public interface OpenAiHttpApi {
    * Creates a streamed chat completion; the body should have {@code "stream": true}.
    *
    * @param body the request, from {@link ChatCompletionRequestDto#streaming()}
-   * @param options the timeouts for the headers, from {@link CallTimeouts#forHeaders}
+   * @param options the call's timeouts, from {@link CallTimeouts#forCall}
    * @return the raw response, its body a server-sent event stream; to be closed by the caller
    */
   @RequestLine("POST /chat/completions")
   @Headers("Accept: text/event-stream")
   Response streamChatCompletion(ChatCompletionRequestDto body, Request.Options options);
+
+  /**
+   * Creates embeddings.
+   *
+   * @param body the request
+   * @param options the call's timeouts, from {@link CallTimeouts#forCall}
+   * @return the raw response, to be closed by the caller
+   */
+  @RequestLine("POST /embeddings")
+  @Headers("Accept: application/json")
+  Response createEmbeddings(EmbeddingRequestDto body, Request.Options options);
+
+  /**
+   * Generates images.
+   *
+   * @param body the request
+   * @param options the call's timeouts, from {@link CallTimeouts#forCall}
+   * @return the raw response, to be closed by the caller
+   */
+  @RequestLine("POST /images/generations")
+  @Headers("Accept: application/json")
+  Response createImages(ImageRequestDto body, Request.Options options);
 }

@@ -32,12 +32,12 @@ public final class RateLimitHeaders {
   public static RateLimits from(Map<String, Collection<String>> headers) {
     RateLimits limits =
         new RateLimits(
-            count(first(headers, "x-ratelimit-limit-requests")),
-            count(first(headers, "x-ratelimit-remaining-requests")),
-            duration(first(headers, "x-ratelimit-reset-requests")),
-            count(first(headers, "x-ratelimit-limit-tokens")),
-            count(first(headers, "x-ratelimit-remaining-tokens")),
-            duration(first(headers, "x-ratelimit-reset-tokens")));
+            count(HttpFailures.first(headers, "x-ratelimit-limit-requests")),
+            count(HttpFailures.first(headers, "x-ratelimit-remaining-requests")),
+            duration(HttpFailures.first(headers, "x-ratelimit-reset-requests")),
+            count(HttpFailures.first(headers, "x-ratelimit-limit-tokens")),
+            count(HttpFailures.first(headers, "x-ratelimit-remaining-tokens")),
+            duration(HttpFailures.first(headers, "x-ratelimit-reset-tokens")));
     return limits.isEmpty() ? RateLimits.NONE : limits;
   }
 
@@ -113,10 +113,5 @@ public final class RateLimitHeaders {
       default: // us, µs, μs
         return BigDecimal.valueOf(1_000L);
     }
-  }
-
-  private static @Nullable String first(Map<String, Collection<String>> headers, String name) {
-    Collection<String> values = headers.get(name);
-    return values == null || values.isEmpty() ? null : values.iterator().next();
   }
 }

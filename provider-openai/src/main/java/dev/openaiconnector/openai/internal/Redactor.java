@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
 public final class Redactor {
   // A key this short is no secret, and replacing it everywhere would garble the text.
   private static final int MIN_LITERAL_LENGTH = 4;
-  private static final Pattern KEY_LIKE = Pattern.compile("sk-[A-Za-z0-9_*\\-]{4,}");
+  // Only at the start of a token: "task-force" is no key.
+  private static final Pattern KEY_LIKE =
+      Pattern.compile("(?<![A-Za-z0-9_\\-])sk-[A-Za-z0-9_*\\-]{4,}");
   private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=\\-]+");
 
   /** Redacts key-like strings and bearer tokens only. */

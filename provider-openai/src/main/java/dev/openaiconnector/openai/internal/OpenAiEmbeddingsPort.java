@@ -1,0 +1,108 @@
+package dev.openaiconnector.openai.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import dev.openaiconnector.api.Embedding;
+import dev.openaiconnector.api.EmbeddingRequest;
+import dev.openaiconnector.api.EmbeddingResponse;
+import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.TokenUsage;
+import dev.openaiconnector.api.UnexpectedResponseException;
+import dev.openaiconnector.spi.Deadline;
+import dev.openaiconnector.spi.EmbeddingsPort;
+import feign.Response;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The embeddings port over the OpenAI wire protocol: one HTTP call per batch, vectors asked for as
+ * base64 and decoded by {@link EmbeddingsDecoder}, errors mapped. The deadline bounds the call as
+ * for {@link OpenAiChatPort}. Thread-safe.
+ */
+public final class OpenAiEmbeddingsPort implements EmbeddingsPort {
+  /** OpenAI's limit of inputs per request. */
+  public static final int MAX_INPUTS = 2048;
+
+  private static final String WHAT = "The embeddings response";
+
+  private final OpenAiHttpApi api;
+  private final JsonFactory json;
+  private final HttpFailures failures;
+  private final CallTimeouts timeouts;
+  private final WireLog wireLog;
+
+  /**
+   * Creates the port.
+   *
+   * @param api the Feign client
+   * @param json the factory of the wire mapper, for streaming parsers
+   * @param failures the error mapping
+   * @param timeouts the per-call timeouts
+   * @param wireLog the wire log
+   */
+  public OpenAiEmbeddingsPort(
+      OpenAiHttpApi api,
+      JsonFactory json,
+      HttpFailures failures,
+      CallTimeouts timeouts,
+      WireLog wireLog) {
+    this.api = api;
+    this.json = json;
+    this.failures = failures;
+    this.timeouts = timeouts;
+    this.wireLog = wireLog;
+  }
+
+  @Override
+  public int maxInputsPerRequest() {
+    return MAX_INPUTS;
+  }
+
+  @Override
+  public EmbeddingResponse embed(EmbeddingRequest request, Deadline deadline) {
+    // Base64 is a third of the bytes of float JSON and decodes without parsing decimals.
+    EmbeddingRequestDto body =
+        new EmbeddingRequestDto(
+            request.model(), request.inputs(), "base64", request.dimensions(), request.endUserId());
+    if (deadline.isExpired()) {
+      throw failures.deadlineExpired();
+    }
+    Response response;
+    try {
+      response = api.createEmbeddings(body, timeouts.forCall(deadline));
+    } catch (RuntimeException e) {
+      throw failures.callFailure(e);
+    }
+    try (response) {
+      int status = response.status();
+      Map<String, Collection<String>> headers = response.headers();
+      byte[] bytes = failures.readAll(response);
+      wireLog.response(status, bytes);
+      if (status >= 400) {
+        throw failures.toException(status, headers, bytes);
+      }
+      ErrorDetails details = failures.details(status, headers);
+      int count = request.inputs().size();
+      Integer dimensions = request.dimensions();
+      EmbeddingsDecoder.Decoded decoded;
+      try {
+        decoded =
+            EmbeddingsDecoder.decode(json, bytes, count, dimensions == null ? 0 : dimensions);
+      } catch (IOException e) {
+        throw failures.unreadable(WHAT, e, bytes.length, details);
+      } catch (EmbeddingsDecoder.MalformedException e) {
+        throw new UnexpectedResponseException(WHAT + " " + e.getMessage(), details, null);
+      }
+      List<Embedding> embeddings = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        embeddings.add(new Embedding(i, decoded.vectors()[i]));
+      }
+      // Servers that speak the protocol loosely may leave the model out: the request names it.
+      String model = decoded.model() == null ? request.model() : decoded.model();
+      return new EmbeddingResponse(
+          embeddings, model, TokenUsage.of(decoded.promptTokens(), 0), HttpFailures.requestId(headers));
+    }
+  }
+}
