@@ -19,6 +19,7 @@ public final class ChatResponse {
   private final @Nullable String systemFingerprint;
   private final List<ToolRound> toolRounds;
   private final RateLimits rateLimits;
+  private final ContentFilterReport contentFilter;
 
   private ChatResponse(Builder builder) {
     this.id = builder.id;
@@ -29,6 +30,7 @@ public final class ChatResponse {
     this.systemFingerprint = builder.systemFingerprint;
     this.toolRounds = List.copyOf(builder.toolRounds);
     this.rateLimits = builder.rateLimits;
+    this.contentFilter = builder.contentFilter;
   }
 
   /**
@@ -54,7 +56,8 @@ public final class ChatResponse {
         .requestId(requestId)
         .systemFingerprint(systemFingerprint)
         .toolRounds(toolRounds)
-        .rateLimits(rateLimits);
+        .rateLimits(rateLimits)
+        .contentFilter(contentFilter);
   }
 
   /**
@@ -159,6 +162,16 @@ public final class ChatResponse {
     return rateLimits;
   }
 
+  /**
+   * Returns the provider's content filter verdicts on this call's prompt and answers (Azure
+   * OpenAI). An answer the filter cut has the finish reason {@link FinishReason#CONTENT_FILTER}.
+   *
+   * @return the report, {@link ContentFilterReport#NONE} when the provider gave none
+   */
+  public ContentFilterReport contentFilter() {
+    return contentFilter;
+  }
+
   // Content is left out: answers may hold personal data and must not reach logs.
   @Override
   public String toString() {
@@ -186,6 +199,7 @@ public final class ChatResponse {
     private @Nullable String systemFingerprint;
     private final List<ToolRound> toolRounds = new ArrayList<>();
     private RateLimits rateLimits = RateLimits.NONE;
+    private ContentFilterReport contentFilter = ContentFilterReport.NONE;
 
     private Builder() {}
 
@@ -289,6 +303,17 @@ public final class ChatResponse {
      */
     public Builder rateLimits(RateLimits rateLimits) {
       this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
+      return this;
+    }
+
+    /**
+     * Sets the content filter's verdicts.
+     *
+     * @param contentFilter the report
+     * @return this builder
+     */
+    public Builder contentFilter(ContentFilterReport contentFilter) {
+      this.contentFilter = Objects.requireNonNull(contentFilter, "contentFilter");
       return this;
     }
 

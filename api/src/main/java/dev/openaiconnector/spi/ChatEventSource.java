@@ -1,6 +1,7 @@
 package dev.openaiconnector.spi;
 
 import dev.openaiconnector.api.ChatDelta;
+import dev.openaiconnector.api.ContentFilterReport;
 import dev.openaiconnector.api.RateLimits;
 import org.jspecify.annotations.Nullable;
 
@@ -34,6 +35,16 @@ public interface ChatEventSource extends AutoCloseable {
    * @return the rate limits, {@link RateLimits#NONE} if the provider sent none
    */
   RateLimits rateLimits();
+
+  /**
+   * Returns the content filter's verdicts reported so far in the stream (Azure OpenAI sends them in
+   * chunks of their own); read by the core once the stream has ended.
+   *
+   * @return the report, {@link ContentFilterReport#NONE} for a provider without a content filter
+   */
+  default ContentFilterReport contentFilter() {
+    return ContentFilterReport.NONE;
+  }
 
   /**
    * Returns the completion's id as the stream reports it.

@@ -10,6 +10,8 @@ import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatStream;
 import dev.openaiconnector.api.Connector;
+import dev.openaiconnector.api.ContentFilterReport;
+import dev.openaiconnector.api.ContentFilterResult;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.FinishReason;
 import dev.openaiconnector.api.Operation;
@@ -28,6 +30,7 @@ import dev.openaiconnector.testkit.FakeChatPort;
 import dev.openaiconnector.testkit.FakeProvider;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -199,6 +202,23 @@ class CallListenerTest {
     try (Connector connector = connector(provider);
         ChatStream stream = connector.stream(ToolFixtures.request(weather).build())) {
       assertThat(stream.response().rateLimits()).isEqualTo(last);
+    }
+  }
+
+  @Test
+  void anAssembledStreamCarriesTheProvidersContentFilterReport() {
+    InstrumentedProvider provider = new InstrumentedProvider(fake);
+    ContentFilterReport report =
+        new ContentFilterReport(
+            List.of(new ContentFilterResult("hate", false, "safe", null)),
+            Map.of(0, List.of(new ContentFilterResult("violence", true, "high", null))));
+    provider.nextStreamContentFilter(report);
+    fake.streams().enqueueText("Sorry", 4);
+
+    try (Connector connector = connector(provider);
+        ChatStream stream = connector.stream(ChatRequest.builder().model("m").user("hi").build())) {
+      assertThat(stream.response().contentFilter()).isEqualTo(report);
+      assertThat(stream.response().contentFilter().filtered()).isTrue();
     }
   }
 

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -113,6 +115,10 @@ import org.jspecify.annotations.Nullable;
  *       error body.
  * </ul>
  *
+ * <p>In Azure OpenAI mode ({@link Builder#azure()}) it also answers Azure's deployments and v1
+ * layouts under {@code /openai/}, with Azure's credentials, errors, headers and content-filter
+ * annotations around the same deterministic answers.
+ *
  * <p>Every response has {@code x-request-id: req_fake_<n>} (n counts requests from 1) unless the
  * script sets its own, and a {@code Content-Length} (streams are chunked). Successful chat, embeddings and image answers
  * (default or {@link FakeResponse#chatCompletion}, {@link FakeResponse#streamedChatCompletion})
@@ -134,6 +140,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService handlers;
   private final @Nullable String apiKey;
+  private final AzureRoutes.@Nullable Settings azure;
   private final int streamChunkLength;
   private final URI baseUrl;
   private final Queue<FakeResponse> script = new ConcurrentLinkedQueue<>();
@@ -143,8 +150,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private final AtomicInteger sequence = new AtomicInteger();
   private final CountDownLatch closing = new CountDownLatch(1);
 
-  private FakeOpenAiServer(int port, @Nullable String apiKey, int streamChunkLength) {
+  private FakeOpenAiServer(
+      int port,
+      @Nullable String apiKey,
+      AzureRoutes.@Nullable Settings azure,
+      int streamChunkLength) {
     this.apiKey = apiKey;
+    this.azure = azure;
     this.streamChunkLength = streamChunkLength;
     InetSocketAddress address = new InetSocketAddress(loopback(), port);
     try {
@@ -208,6 +220,37 @@ public final class FakeOpenAiServer implements AutoCloseable {
    */
   public URI baseUrl() {
     return baseUrl;
+  }
+
+  /**
+   * Returns the Azure OpenAI endpoint to configure an Azure client with, the equivalent of {@code
+   * https://<resource>.openai.azure.com}: requests go to {@code <endpoint>/openai/deployments/...}
+   * or {@code <endpoint>/openai/v1/...}.
+   *
+   * @return {@code http://127.0.0.1:<port>}, without a trailing slash
+   * @throws IllegalStateException if the server was not started in Azure mode
+   */
+  public URI azureEndpoint() {
+    requireAzure("azureEndpoint()");
+    return URI.create("http://127.0.0.1:" + port());
+  }
+
+  /**
+   * Returns the base URL of Azure's v1 layout, for an OpenAI client that takes a base URL.
+   *
+   * @return {@code http://127.0.0.1:<port>/openai/v1}
+   * @throws IllegalStateException if the server was not started in Azure mode
+   */
+  public URI azureV1BaseUrl() {
+    requireAzure("azureV1BaseUrl()");
+    return URI.create("http://127.0.0.1:" + port() + "/openai/v1");
+  }
+
+  private void requireAzure(String method) {
+    if (azure == null) {
+      throw new IllegalStateException(
+          method + " needs a server in Azure mode: FakeOpenAiServer.builder().azure().start()");
+    }
   }
 
   /**
@@ -352,11 +395,14 @@ public final class FakeOpenAiServer implements AutoCloseable {
    *
    * <pre>{@code
    * java -cp openai-connector-testkit.jar:openai-connector-api.jar \
-   *     dev.openaiconnector.testkit.FakeOpenAiServer [port] [--api-key=KEY]
+   *     dev.openaiconnector.testkit.FakeOpenAiServer [port] [--api-key=KEY] \
+   *     [--azure] [--azure-api-key=KEY] [--azure-deployment=NAME=MODEL]...
    * }</pre>
    *
-   * @param args an optional port ({@code 0} or none for a free one) and an optional {@code
-   *     --api-key=KEY} that requests must carry
+   * @param args an optional port ({@code 0} or none for a free one), an optional {@code
+   *     --api-key=KEY} that requests must carry, and Azure mode ({@link Builder#azure()}) with
+   *     {@code --azure}, {@code --azure-api-key=KEY} or {@code --azure-deployment=NAME=MODEL}
+   *     (repeatable)
    * @throws InterruptedException if the waiting main thread is interrupted
    */
   public static void main(String[] args) throws InterruptedException {
@@ -366,7 +412,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.err.println(
-          "Usage: java dev.openaiconnector.testkit.FakeOpenAiServer [port] [--api-key=KEY]");
+          "Usage: java dev.openaiconnector.testkit.FakeOpenAiServer [port] [--api-key=KEY]"
+              + " [--azure] [--azure-api-key=KEY] [--azure-deployment=NAME=MODEL]...");
       System.exit(2);
       return;
     }
@@ -388,6 +435,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
     for (String arg : args) {
       if (arg.startsWith("--api-key=")) {
         builder.apiKey(arg.substring("--api-key=".length()));
+      } else if (arg.equals("--azure")) {
+        builder.azure();
+      } else if (arg.startsWith("--azure-api-key=")) {
+        builder.azureApiKey(arg.substring("--azure-api-key=".length()));
+      } else if (arg.startsWith("--azure-deployment=") && arg.indexOf('=', 19) > 19) {
+        int equals = arg.indexOf('=', 19);
+        builder.azureDeployment(arg.substring(19, equals), arg.substring(equals + 1));
       } else if (!portSeen && arg.matches("\\d{1,5}")) {
         builder.port(Integer.parseInt(arg));
         portSeen = true;
@@ -398,6 +452,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
     FakeOpenAiServer server = builder.start();
     out.println("Fake OpenAI server listening on " + server.baseUrl());
     out.println("export OPENAI_BASE_URL=" + server.baseUrl());
+    if (server.azure != null) {
+      out.println("export AZURE_OPENAI_ENDPOINT=" + server.azureEndpoint());
+    }
     out.flush();
     return server;
   }
@@ -414,6 +471,15 @@ public final class FakeOpenAiServer implements AutoCloseable {
       }
       untaken.add(request);
       FakeResponse response = script.poll();
+      AzureRoutes.Settings azureSettings = azure;
+      if (response != null) {
+        if (azureSettings != null && response.chatAnswer() && AzureRoutes.isAzurePath(request)) {
+          // A scripted chat answer must look like Azure's too, or clients would see two shapes.
+          response = AzureRoutes.withFilterResults(response);
+        }
+      } else if (azureSettings != null) {
+        response = AzureRoutes.answer(request, n, azureSettings, streamChunkLength, baseUrl);
+      }
       if (response == null) {
         response = OpenAiRoutes.answer(request, n, apiKey, streamChunkLength, baseUrl);
       }
@@ -469,12 +535,26 @@ public final class FakeOpenAiServer implements AutoCloseable {
       headers.set("Content-Type", response.contentType());
     }
     boolean ownRequestId = false;
+    boolean ownApimId = false;
+    boolean ownRegion = false;
     for (Map.Entry<String, String> header : response.headers()) {
       headers.add(header.getKey(), header.getValue());
       ownRequestId |= header.getKey().equalsIgnoreCase("x-request-id");
+      ownApimId |= header.getKey().equalsIgnoreCase("apim-request-id");
+      ownRegion |= header.getKey().equalsIgnoreCase("x-ms-region");
     }
+    AzureRoutes.Settings azureSettings = azure;
+    // Azure's request ids are UUIDs, the same in both headers; these count the requests too.
+    String requestId =
+        azureSettings == null ? "req_fake_" + n : String.format("%08x-0000-4000-8000-%012x", n, n);
     if (!ownRequestId) {
-      headers.set("x-request-id", "req_fake_" + n);
+      headers.set("x-request-id", requestId);
+    }
+    if (azureSettings != null && !ownApimId) {
+      headers.set("apim-request-id", requestId);
+    }
+    if (azureSettings != null && !ownRegion) {
+      headers.set("x-ms-region", azureSettings.region());
     }
     int status = response.status();
     addRateLimits(headers, response, status, n);
@@ -627,6 +707,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private int port;
     private @Nullable String apiKey;
     private int streamChunkLength;
+    private boolean azure;
+    private @Nullable String azureApiKey;
+    private @Nullable Predicate<String> bearerTokens;
+    private final Map<String, String> deployments = new LinkedHashMap<>();
+    private String region = "East US";
+    private Set<String> apiVersions = AzureRoutes.API_VERSIONS;
 
     private Builder() {}
 
@@ -676,13 +762,168 @@ public final class FakeOpenAiServer implements AutoCloseable {
     }
 
     /**
+     * Turns on Azure OpenAI mode; every other {@code azure*} option and {@link
+     * #acceptBearerTokens} turns it on too. The OpenAI paths under {@code /v1} keep working; the
+     * server also answers Azure's two layouts:
+     *
+     * <ul>
+     *   <li>{@code POST /openai/deployments/<deployment>/chat/completions}, {@code .../embeddings}
+     *       and {@code .../images/generations}, with {@code ?api-version=} required: missing is
+     *       Azure's {@code 404} ({@code "code":"404"}, {@code Resource not found}), one not in
+     *       {@link #azureApiVersions} a {@code 400} ({@code BadRequest}, {@code API version not
+     *       supported}). The body's {@code model} is optional and ignored: the deployment's model
+     *       answers.
+     *   <li>{@code POST /openai/v1/chat/completions}, {@code .../embeddings} and {@code
+     *       .../images/generations}: the body's {@code model} names the deployment; no {@code
+     *       api-version} needed ({@code preview} and {@code latest} are accepted).
+     * </ul>
+     *
+     * <p>Credentials: the {@code api-key} header, else {@code Authorization: Bearer <token>}. With
+     * neither {@link #azureApiKey} nor a bearer option set, any non-blank one passes; once one is
+     * set, only what is set passes. A missing or refused credential is a {@code 401} with Azure's
+     * body ({@code {"error":{"code":"401","message":...}}}). An unknown deployment (once {@link
+     * #azureDeployment} declared any) is a {@code 404} {@code DeploymentNotFound}.
+     *
+     * <p>Answers are the OpenAI routes' deterministic ones (chat, streams, tools, structured
+     * output, embeddings, images) with the deployment's model, plus Azure's annotations: {@code
+     * prompt_filter_results} (prompt 0, every category safe) and per-choice {@code
+     * content_filter_results} on chat completions; on streams, Azure's first chunk (empty {@code
+     * choices}, {@code id}, {@code model} and {@code object}, {@code created} 0, with {@code
+     * prompt_filter_results}), then {@code content_filter_results} on every choice (safe
+     * categories with text, empty otherwise); {@code content_filter_results} and {@code
+     * prompt_filter_results} on each image. Scripted {@link FakeResponse#chatCompletion} and
+     * {@link FakeResponse#streamedChatCompletion} get the same annotations on Azure paths. Every
+     * response in Azure mode has {@code apim-request-id} and {@code x-request-id} (one UUID that
+     * counts the requests) and {@code x-ms-region}, unless the script sets them. Azure's first
+     * chunk counts as an event for the stream faults ({@link FakeResponse#cutAfter} and the like).
+     *
+     * @return this builder
+     */
+    public Builder azure() {
+      this.azure = true;
+      return this;
+    }
+
+    /**
+     * Requires this key in the {@code api-key} header of Azure requests; turns on Azure mode.
+     *
+     * @param apiKey the key
+     * @return this builder
+     */
+    public Builder azureApiKey(String apiKey) {
+      Objects.requireNonNull(apiKey, "apiKey");
+      if (apiKey.isBlank()) {
+        throw new IllegalArgumentException("apiKey must not be blank");
+      }
+      this.azureApiKey = apiKey;
+      return azure();
+    }
+
+    /**
+     * Accepts exactly this token in {@code Authorization: Bearer} on Azure requests, as a
+     * Microsoft Entra ID access token; turns on Azure mode. Replaces {@link #acceptBearerTokens}.
+     *
+     * @param token the token
+     * @return this builder
+     */
+    public Builder azureBearerToken(String token) {
+      Objects.requireNonNull(token, "token");
+      if (token.isBlank()) {
+        throw new IllegalArgumentException("token must not be blank");
+      }
+      return acceptBearerTokens(token::equals);
+    }
+
+    /**
+     * Accepts the {@code Authorization: Bearer} tokens of Azure requests that {@code tokens}
+     * accepts, for example only the newest one a test's token server issued, so that a client
+     * with an expired token gets a {@code 401}; turns on Azure mode. Replaces {@link
+     * #azureBearerToken}.
+     *
+     * @param tokens the check, called on the server's handler threads, so it must be thread-safe
+     * @return this builder
+     */
+    public Builder acceptBearerTokens(Predicate<String> tokens) {
+      this.bearerTokens = Objects.requireNonNull(tokens, "tokens");
+      return azure();
+    }
+
+    /**
+     * Declares a deployment and the model that answers for it ({@code model} in answers, and what
+     * the OpenAI routes key their behaviour on, such as {@code dall-e-3} or {@code
+     * text-embedding-3-large}); turns on Azure mode. Once one is declared, other deployment names
+     * get {@code 404 DeploymentNotFound}; with none, every deployment answers with its own name as
+     * the model.
+     *
+     * @param deployment the deployment name, as in the URL or the v1 body's {@code model}
+     * @param model the model name
+     * @return this builder
+     */
+    public Builder azureDeployment(String deployment, String model) {
+      Objects.requireNonNull(deployment, "deployment");
+      Objects.requireNonNull(model, "model");
+      if (deployment.isBlank() || deployment.contains("/")) {
+        throw new IllegalArgumentException(
+            "deployment must be a non-blank name without '/': '" + deployment + "'");
+      }
+      if (model.isBlank()) {
+        throw new IllegalArgumentException("model must not be blank");
+      }
+      deployments.put(deployment, model);
+      return azure();
+    }
+
+    /**
+     * Sets the {@code x-ms-region} header of Azure answers; turns on Azure mode.
+     *
+     * @param region such as {@code Sweden Central}; default {@code East US}
+     * @return this builder
+     */
+    public Builder azureRegion(String region) {
+      Objects.requireNonNull(region, "region");
+      if (region.isBlank() || region.chars().anyMatch(c -> c < ' ' || c > '~')) {
+        throw new IllegalArgumentException("region must be printable ASCII: '" + region + "'");
+      }
+      this.region = region;
+      return azure();
+    }
+
+    /**
+     * Replaces the {@code api-version} values the deployments layout accepts; turns on Azure
+     * mode. By default: {@code 2022-12-01}, {@code 2023-05-15}, {@code 2024-02-01}, {@code
+     * 2024-06-01}, {@code 2024-10-21} and {@code 2024-12-01-preview} to {@code
+     * 2025-04-01-preview}.
+     *
+     * @param versions at least one version
+     * @return this builder
+     */
+    public Builder azureApiVersions(String... versions) {
+      Objects.requireNonNull(versions, "versions");
+      if (versions.length == 0) {
+        throw new IllegalArgumentException("versions must name at least one api-version");
+      }
+      for (String version : versions) {
+        if (version == null || version.isBlank()) {
+          throw new IllegalArgumentException("versions must not hold a null or blank version");
+        }
+      }
+      this.apiVersions = Set.copyOf(List.of(versions));
+      return azure();
+    }
+
+    /**
      * Starts the server.
      *
      * @return the running server
      * @throws UncheckedIOException if the port is taken
      */
     public FakeOpenAiServer start() {
-      return new FakeOpenAiServer(port, apiKey, streamChunkLength);
+      AzureRoutes.Settings settings =
+          azure
+              ? new AzureRoutes.Settings(
+                  azureApiKey, bearerTokens, deployments, region, apiVersions)
+              : null;
+      return new FakeOpenAiServer(port, apiKey, settings, streamChunkLength);
     }
   }
 }

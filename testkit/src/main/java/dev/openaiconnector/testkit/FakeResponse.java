@@ -2,11 +2,14 @@ package dev.openaiconnector.testkit;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import dev.openaiconnector.testkit.internal.Json;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,6 +79,7 @@ public final class FakeResponse {
   private int bodyStallAfter = NONE;
   private int bodyCutAfter = NONE;
   private boolean rateLimitHeaders;
+  private boolean chatAnswer;
   private byte @Nullable [] binary;
 
   private FakeResponse(int status, @Nullable String contentType, Body body, Kind kind) {
@@ -99,6 +103,7 @@ public final class FakeResponse {
     copy.bodyStallAfter = bodyStallAfter;
     copy.bodyCutAfter = bodyCutAfter;
     copy.rateLimitHeaders = rateLimitHeaders;
+    copy.chatAnswer = chatAnswer;
     copy.binary = binary;
     return copy;
   }
@@ -172,7 +177,8 @@ public final class FakeResponse {
             (request, sequence) ->
                 OpenAiRoutes.scriptedStream(content, chunkLength, request, sequence),
             Kind.DATA_EVENTS)
-        .withRateLimitHeaders();
+        .withRateLimitHeaders()
+        .asChatAnswer();
   }
 
   /**
@@ -206,7 +212,8 @@ public final class FakeResponse {
             200,
             JSON,
             (request, sequence) -> OpenAiRoutes.scriptedCompletion(content, request, sequence))
-        .withRateLimitHeaders();
+        .withRateLimitHeaders()
+        .asChatAnswer();
   }
 
   /**
@@ -268,6 +275,145 @@ public final class FakeResponse {
             "rate_limit_exceeded",
             "Rate limit reached for requests. Please try again in " + seconds + "s.")
         .header("retry-after", Long.toString(seconds));
+  }
+
+  /**
+   * An Azure OpenAI error as Azure's gateway writes it, {@code {"error":{"code","message"}}}, for
+   * example {@code azureError(404, "DeploymentNotFound", "The API deployment ... does not exist")}.
+   * In Azure mode the server answers with these by itself (see {@link
+   * FakeOpenAiServer.Builder#azure()}); script one to answer a request that would succeed.
+   *
+   * @param status the HTTP status
+   * @param code Azure's code, such as {@code "401"}, {@code "DeploymentNotFound"} or {@code
+   *     "BadRequest"}
+   * @param message the message
+   * @return the response
+   */
+  public static FakeResponse azureError(int status, String code, String message) {
+    Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(message, "message");
+    return AzureRoutes.error(checkStatus(status), code, message);
+  }
+
+  /**
+   * A {@code 429} as Azure OpenAI sends it: {@code {"error":{"code":"429","message":...}}} with
+   * {@code retry-after} (whole seconds, at least one), {@code retry-after-ms} and {@code
+   * x-ms-retry-after-ms} (milliseconds).
+   *
+   * @param retryAfter the wait to announce
+   * @return the response
+   */
+  public static FakeResponse azureRateLimited(Duration retryAfter) {
+    Objects.requireNonNull(retryAfter, "retryAfter");
+    if (retryAfter.isNegative()) {
+      throw new IllegalArgumentException("retryAfter must not be negative: " + retryAfter);
+    }
+    long millis = retryAfter.toMillis();
+    long seconds = Math.max(1, (millis + 999) / 1000);
+    return azureError(
+            429,
+            "429",
+            "Requests to the ChatCompletions_Create Operation under Azure OpenAI API version"
+                + " 2024-10-21 have exceeded token rate limit of your current OpenAI S0 pricing"
+                + " tier. Please retry after "
+                + seconds
+                + " seconds.")
+        .header("retry-after", Long.toString(seconds))
+        .header("retry-after-ms", Long.toString(millis))
+        .header("x-ms-retry-after-ms", Long.toString(millis));
+  }
+
+  /**
+   * A {@code 400} for a prompt that Azure's content filter blocked, as Azure sends it:
+   *
+   * <pre>{@code
+   * {"error":{"message":"The response was filtered due to the prompt triggering ...",
+   *   "type":null,"param":"prompt","code":"content_filter","status":400,
+   *   "innererror":{"code":"ResponsibleAIPolicyViolation","content_filter_result":{
+   *     "hate":{"filtered":false,"severity":"safe"},
+   *     "jailbreak":{"filtered":false,"detected":false},
+   *     "self_harm":{...},"sexual":{"filtered":true,"severity":"high"},"violence":{...}}}}}
+   * }</pre>
+   *
+   * <p>Azure sends {@code innererror} and {@code content_filter_result}; its OpenAPI description
+   * (2024-10-21) names them {@code inner_error} and {@code content_filter_results} and has no
+   * {@code status}. The fake follows the service, so a client that reads only the described names
+   * misses the categories.
+   *
+   * @param category the filtered category: {@code hate}, {@code sexual}, {@code violence} or
+   *     {@code self_harm}
+   * @param severity {@code low}, {@code medium} or {@code high}
+   * @return the response
+   */
+  public static FakeResponse azureContentFilterError(String category, String severity) {
+    AzureRoutes.checkFiltered(category, severity);
+    Map<String, @Nullable Object> error = new LinkedHashMap<>();
+    error.put("message", AzureRoutes.PROMPT_FILTERED);
+    error.put("type", null);
+    error.put("param", "prompt");
+    error.put("code", "content_filter");
+    error.put("status", 400);
+    error.put(
+        "innererror",
+        Json.object(
+            "code",
+            "ResponsibleAIPolicyViolation",
+            "content_filter_result",
+            AzureRoutes.promptResults(category, severity)));
+    String json = Json.write(Json.object("error", error));
+    return of(400, JSON, (request, sequence) -> json);
+  }
+
+  /**
+   * A {@code 200} chat completion whose answer Azure's content filter withheld: one choice with
+   * finish reason {@code content_filter}, {@code content} null, and {@code content_filter_results}
+   * with {@code category} filtered at {@code severity}; the prompt's {@code prompt_filter_results}
+   * are all safe. Model and id as for {@link #chatCompletion(String)}. For a streamed request,
+   * script {@link #azureContentFilteredStream} instead.
+   *
+   * @param category the filtered category: {@code hate}, {@code sexual}, {@code violence} or
+   *     {@code self_harm}
+   * @param severity {@code low}, {@code medium} or {@code high}
+   * @return the response
+   */
+  public static FakeResponse azureContentFilteredCompletion(String category, String severity) {
+    AzureRoutes.checkFiltered(category, severity);
+    return of(
+            200,
+            JSON,
+            (request, sequence) ->
+                AzureRoutes.filter(
+                    OpenAiRoutes.scriptedCompletion("", request, sequence),
+                    AzureRoutes.choiceResults(category, severity)))
+        .withRateLimitHeaders();
+  }
+
+  /**
+   * A {@code 200} streamed chat completion that Azure's content filter stops: Azure's first chunk
+   * (empty {@code choices}, {@code prompt_filter_results}), a role chunk, {@code partialContent}
+   * in pieces of eight characters with safe {@code content_filter_results}, then a chunk with
+   * finish reason {@code content_filter} whose {@code content_filter_results} have {@code
+   * category} filtered at {@code severity}, a usage chunk and {@code [DONE]}.
+   *
+   * @param partialContent the text sent before the filter stopped the answer; may be empty
+   * @param category the filtered category: {@code hate}, {@code sexual}, {@code violence} or
+   *     {@code self_harm}
+   * @param severity {@code low}, {@code medium} or {@code high}
+   * @return the response
+   */
+  public static FakeResponse azureContentFilteredStream(
+      String partialContent, String category, String severity) {
+    Objects.requireNonNull(partialContent, "partialContent");
+    AzureRoutes.checkFiltered(category, severity);
+    return new FakeResponse(
+            200,
+            EVENT_STREAM,
+            (request, sequence) ->
+                AzureRoutes.filterStream(
+                    OpenAiRoutes.scriptedStream(partialContent, 8, request, sequence),
+                    AzureRoutes.choiceResults(category, severity)),
+            Kind.DATA_EVENTS)
+        .withRateLimitHeaders();
   }
 
   /**
@@ -531,6 +677,28 @@ public final class FakeResponse {
   FakeResponse withRateLimitHeaders() {
     FakeResponse copy = copy();
     copy.rateLimitHeaders = true;
+    return copy;
+  }
+
+  /**
+   * Marks a scripted chat answer, to which Azure mode adds its content-filter annotations like it
+   * does to its own answers.
+   */
+  private FakeResponse asChatAnswer() {
+    FakeResponse copy = copy();
+    copy.chatAnswer = true;
+    return copy;
+  }
+
+  boolean chatAnswer() {
+    return chatAnswer;
+  }
+
+  /** A copy whose rendered body (a whole stream, without the added {@code [DONE]}) is changed. */
+  FakeResponse mapBody(UnaryOperator<String> change) {
+    Body original = body;
+    FakeResponse copy = copy();
+    copy.body = (request, sequence) -> change.apply(original.render(request, sequence));
     return copy;
   }
 

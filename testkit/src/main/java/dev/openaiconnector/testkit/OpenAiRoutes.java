@@ -183,8 +183,7 @@ final class OpenAiRoutes {
     return chunk;
   }
 
-  private static FakeResponse chatCompletion(
-      RecordedRequest request, int sequence, int streamChunkLength) {
+  static FakeResponse chatCompletion(RecordedRequest request, int sequence, int streamChunkLength) {
     Map<?, ?> body;
     try {
       Object parsed = Json.parse(request.body());

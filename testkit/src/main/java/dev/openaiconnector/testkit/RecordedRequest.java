@@ -1,5 +1,7 @@
 package dev.openaiconnector.testkit;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,37 @@ public record RecordedRequest(
     Objects.requireNonNull(name, "name");
     List<String> values = headers.get(name);
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
+
+  /**
+   * Returns the first value of a query parameter, decoded, such as {@code api-version}.
+   *
+   * @param name the parameter name, exactly as sent
+   * @return the value (empty for {@code ?name} or {@code ?name=}), or empty if not sent
+   */
+  public Optional<String> queryParameter(String name) {
+    Objects.requireNonNull(name, "name");
+    int start = path.indexOf('?');
+    if (start < 0) {
+      return Optional.empty();
+    }
+    for (String pair : path.substring(start + 1).split("&")) {
+      int equals = pair.indexOf('=');
+      String key = decode(equals < 0 ? pair : pair.substring(0, equals));
+      if (key.equals(name)) {
+        return Optional.of(equals < 0 ? "" : decode(pair.substring(equals + 1)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String decode(String text) {
+    try {
+      return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException malformed) {
+      // A broken escape is the client's bug; showing it as sent lets the test see it.
+      return text;
+    }
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

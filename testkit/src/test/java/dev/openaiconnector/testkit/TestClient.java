@@ -51,6 +51,22 @@ final class TestClient {
     }
   }
 
+  /** Sends a request with exactly these headers (name, value, name, value...), no key added. */
+  HttpResponse<String> sendWithHeaders(String method, String path, String body, String... headers) {
+    HttpRequest.Builder builder = request(server, method, path, body, null);
+    for (int i = 0; i < headers.length; i += 2) {
+      builder.header(headers[i], headers[i + 1]);
+    }
+    try {
+      return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   static HttpRequest.Builder request(
       FakeOpenAiServer server, String method, String path, String body, @Nullable String apiKey) {
     HttpRequest.Builder builder =

@@ -4,6 +4,7 @@ import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatResponse;
 import dev.openaiconnector.api.ChatStream;
+import dev.openaiconnector.api.ContentFilterReport;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.Operation;
 import dev.openaiconnector.api.RateLimits;
@@ -296,6 +297,7 @@ final class AssemblingChatStream implements ChatStream {
     String model = ended.model();
     String requestId = ended.requestId();
     RateLimits rateLimits = ended.rateLimits();
+    ContentFilterReport contentFilter = ended.contentFilter();
     closeQuietly(ended);
     ChatResponse answer =
         assembler.toResponse(
@@ -303,6 +305,9 @@ final class AssemblingChatStream implements ChatStream {
             model == null ? roundModel : model,
             requestId,
             rateLimits);
+    if (!contentFilter.isEmpty()) {
+      answer = answer.toBuilder().contentFilter(contentFilter).build();
+    }
     if (!assembler.hasUsage()) {
       connector.warnStreamWithoutUsage(roundModel);
     }

@@ -1,6 +1,7 @@
 package dev.openaiconnector.core.internal;
 
 import dev.openaiconnector.api.ChatDelta;
+import dev.openaiconnector.api.ContentFilterReport;
 import dev.openaiconnector.api.RateLimits;
 import dev.openaiconnector.spi.ChatEventSource;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,6 +34,11 @@ final class PlaceHoldingSource implements ChatEventSource {
   @Override
   public RateLimits rateLimits() {
     return source.rateLimits();
+  }
+
+  @Override
+  public ContentFilterReport contentFilter() {
+    return source.contentFilter();
   }
 
   @Override

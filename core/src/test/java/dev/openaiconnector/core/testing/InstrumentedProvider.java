@@ -3,6 +3,7 @@ package dev.openaiconnector.core.testing;
 import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatResponse;
+import dev.openaiconnector.api.ContentFilterReport;
 import dev.openaiconnector.api.RateLimits;
 import dev.openaiconnector.spi.Capability;
 import dev.openaiconnector.spi.ChatEventSource;
@@ -31,6 +32,7 @@ public final class InstrumentedProvider implements Provider {
   private final List<Long> chatRemainingNanos = new CopyOnWriteArrayList<>();
   private final List<Deadline> streamDeadlines = new CopyOnWriteArrayList<>();
   private final Deque<RateLimits> streamRateLimits = new ArrayDeque<>();
+  private final Deque<ContentFilterReport> streamContentFilters = new ArrayDeque<>();
   private volatile @Nullable CountDownLatch gate;
   private final CountDownLatch entered = new CountDownLatch(1);
   private volatile @Nullable CountDownLatch streamGate;
@@ -86,6 +88,17 @@ public final class InstrumentedProvider implements Provider {
    */
   public synchronized InstrumentedProvider nextStreamRateLimits(RateLimits rateLimits) {
     streamRateLimits.add(rateLimits);
+    return this;
+  }
+
+  /**
+   * Gives the next opened stream this content filter report.
+   *
+   * @param report the report
+   * @return this provider
+   */
+  public synchronized InstrumentedProvider nextStreamContentFilter(ContentFilterReport report) {
+    streamContentFilters.add(report);
     return this;
   }
 
@@ -183,8 +196,11 @@ public final class InstrumentedProvider implements Provider {
     }
     ChatEventSource source = fake.streams().open(request, deadline);
     RateLimits limits;
+    ContentFilterReport filter;
     synchronized (this) {
       limits = streamRateLimits.isEmpty() ? RateLimits.NONE : streamRateLimits.poll();
+      filter =
+          streamContentFilters.isEmpty() ? ContentFilterReport.NONE : streamContentFilters.poll();
     }
     return new ChatEventSource() {
       @Override
@@ -200,6 +216,11 @@ public final class InstrumentedProvider implements Provider {
       @Override
       public RateLimits rateLimits() {
         return limits;
+      }
+
+      @Override
+      public ContentFilterReport contentFilter() {
+        return filter;
       }
 
       @Override

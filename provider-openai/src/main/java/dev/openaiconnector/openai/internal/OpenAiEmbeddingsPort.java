@@ -18,8 +18,9 @@ import java.util.Map;
 
 /**
  * The embeddings port over the OpenAI wire protocol: one HTTP call per batch, vectors asked for as
- * base64 and decoded by {@link EmbeddingsDecoder}, errors mapped. The deadline bounds the call as
- * for {@link OpenAiChatPort}. Thread-safe.
+ * base64 and decoded by {@link DirectBase64EmbeddingsDecoder}, or by {@link EmbeddingsDecoder} when
+ * that declines, errors mapped. The deadline bounds the call as for {@link OpenAiChatPort}.
+ * Thread-safe.
  */
 public final class OpenAiEmbeddingsPort implements EmbeddingsPort {
   /** OpenAI's limit of inputs per request. */
@@ -88,8 +89,13 @@ public final class OpenAiEmbeddingsPort implements EmbeddingsPort {
       Integer dimensions = request.dimensions();
       EmbeddingsDecoder.Decoded decoded;
       try {
+        // The fast path reads the common body; anything else, and every error, is read and
+        // explained by the full decoder.
+        EmbeddingsDecoder.Decoded direct = DirectBase64EmbeddingsDecoder.decode(json, bytes, count);
         decoded =
-            EmbeddingsDecoder.decode(json, bytes, count, dimensions == null ? 0 : dimensions);
+            direct != null
+                ? direct
+                : EmbeddingsDecoder.decode(json, bytes, count, dimensions == null ? 0 : dimensions);
       } catch (IOException e) {
         throw failures.unreadable(WHAT, e, bytes.length, details);
       } catch (EmbeddingsDecoder.MalformedException e) {
