@@ -1,42 +1,22 @@
 package dev.openaiconnector.openai;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.openaiconnector.api.ConfigurationException;
 import dev.openaiconnector.api.Secret;
-import dev.openaiconnector.openai.internal.CallTimeouts;
-import dev.openaiconnector.openai.internal.ChatCompletionChunkDto;
-import dev.openaiconnector.openai.internal.ChatCompletionResponseDto;
-import dev.openaiconnector.openai.internal.ChatMapping;
-import dev.openaiconnector.openai.internal.ErrorResponseDto;
-import dev.openaiconnector.openai.internal.HttpFailures;
-import dev.openaiconnector.openai.internal.OpenAiChatPort;
-import dev.openaiconnector.openai.internal.OpenAiChatStreamPort;
-import dev.openaiconnector.openai.internal.OpenAiEmbeddingsPort;
-import dev.openaiconnector.openai.internal.OpenAiHttpApi;
-import dev.openaiconnector.openai.internal.OpenAiImagesPort;
-import dev.openaiconnector.openai.internal.OpenAiTransport;
-import dev.openaiconnector.openai.internal.Redactor;
-import dev.openaiconnector.openai.internal.WireLog;
 import dev.openaiconnector.spi.Capability;
 import dev.openaiconnector.spi.ChatPort;
 import dev.openaiconnector.spi.ChatStreamPort;
 import dev.openaiconnector.spi.EmbeddingsPort;
 import dev.openaiconnector.spi.ImagesPort;
 import dev.openaiconnector.spi.Provider;
-import feign.RequestInterceptor;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,6 +36,9 @@ import org.jspecify.annotations.Nullable;
  * text, unless allowed with {@link Builder#allowInsecureHttp(boolean)}. Request and response
  * bodies are logged only when switched on with {@link Builder#logBodies(boolean)}.
  *
+ * <p>An {@link OpenAiCompatible} configured for OpenAI: {@link Endpoints#openAi(URI)}, {@link
+ * Authentication#bearer}, and the {@code OpenAI-Organization} and {@code OpenAI-Project} headers.
+ *
  * <p>Thread-safe; owned and closed by the connector it is given to.
  */
 public final class OpenAiProvider implements Provider {
@@ -65,93 +48,27 @@ public final class OpenAiProvider implements Provider {
   /** OpenAI's public endpoint. */
   public static final URI DEFAULT_BASE_URL = URI.create("https://api.openai.com/v1");
 
-  static final Set<Capability> CAPABILITIES =
-      Set.copyOf(
-          EnumSet.of(
-              Capability.CHAT,
-              Capability.VISION,
-              Capability.JSON_MODE,
-              Capability.TOOLS,
-              Capability.STRUCTURED_OUTPUT,
-              Capability.CHAT_STREAMING,
-              Capability.EMBEDDINGS,
-              Capability.IMAGE_GENERATION));
+  static final Set<Capability> CAPABILITIES = OpenAiCompatible.OPENAI_CAPABILITIES;
 
-  private static final String USER_AGENT = "openai-connector-java/" + version();
+  /** Sends no credentials, for a local OpenAI-compatible server that needs none. */
+  private static final Authentication NO_KEY =
+      new Authentication() {
+        @Override
+        public void addHeaders(BiConsumer<String, String> header) {}
 
+        @Override
+        public String toString() {
+          return "Authentication[none]";
+        }
+      };
+
+  // Everything on the wire is the building block's; this class only configures it for OpenAI.
+  private final OpenAiCompatible delegate;
   private final URI baseUrl;
-  private final HttpClient httpClient;
-  private final ScheduledThreadPoolExecutor scheduler;
-  private final OpenAiChatPort chat;
-  private final OpenAiChatStreamPort chatStream;
-  private final OpenAiEmbeddingsPort embeddings;
-  private final OpenAiImagesPort images;
 
-  private OpenAiProvider(Builder builder) {
-    this.baseUrl = builder.baseUrl;
-    this.httpClient = OpenAiTransport.httpClient(baseUrl, builder.connectTimeout);
-    this.scheduler = OpenAiTransport.scheduler(ID);
-    ObjectMapper mapper = OpenAiTransport.objectMapper();
-    Redactor redactor = new Redactor(builder.apiKey);
-    WireLog wireLog = builder.logBodies ? new WireLog(true, redactor) : WireLog.OFF;
-    OpenAiHttpApi api =
-        OpenAiTransport.feign(
-            httpClient,
-            baseUrl,
-            mapper,
-            builder.connectTimeout,
-            builder.requestTimeout,
-            headers(builder.apiKey, builder.organization, builder.project),
-            scheduler,
-            wireLog);
-    ChatMapping mapping = new ChatMapping(builder.maxTokensField);
-    HttpFailures failures =
-        new HttpFailures(ID, "OpenAI", mapper.readerFor(ErrorResponseDto.class), redactor);
-    CallTimeouts timeouts = new CallTimeouts(builder.connectTimeout, builder.requestTimeout);
-    this.chat =
-        new OpenAiChatPort(
-            api,
-            mapping,
-            mapper.readerFor(ChatCompletionResponseDto.class),
-            failures,
-            timeouts,
-            wireLog);
-    this.chatStream =
-        new OpenAiChatStreamPort(
-            ID,
-            api,
-            mapping,
-            mapper.readerFor(ChatCompletionChunkDto.class),
-            failures,
-            builder.streamIdleTimeout,
-            scheduler,
-            timeouts,
-            wireLog);
-    this.embeddings =
-        new OpenAiEmbeddingsPort(api, mapper.getFactory(), failures, timeouts, wireLog);
-    this.images = new OpenAiImagesPort(api, mapper.getFactory(), failures, timeouts, wireLog);
-  }
-
-  private static RequestInterceptor headers(
-      @Nullable Secret apiKey, @Nullable String organization, @Nullable String project) {
-    String authorization = apiKey == null ? null : "Bearer " + apiKey.reveal();
-    return template -> {
-      if (authorization != null) {
-        template.header("Authorization", authorization);
-      }
-      if (organization != null) {
-        template.header("OpenAI-Organization", organization);
-      }
-      if (project != null) {
-        template.header("OpenAI-Project", project);
-      }
-      template.header("User-Agent", USER_AGENT);
-    };
-  }
-
-  private static String version() {
-    String version = OpenAiProvider.class.getPackage().getImplementationVersion();
-    return version == null ? "dev" : version;
+  private OpenAiProvider(OpenAiCompatible delegate, URI baseUrl) {
+    this.delegate = delegate;
+    this.baseUrl = baseUrl;
   }
 
   /**
@@ -170,12 +87,12 @@ public final class OpenAiProvider implements Provider {
 
   @Override
   public Set<Capability> capabilities() {
-    return CAPABILITIES;
+    return delegate.capabilities();
   }
 
   @Override
   public ChatPort chat() {
-    return chat;
+    return delegate.chat();
   }
 
   /**
@@ -205,7 +122,7 @@ public final class OpenAiProvider implements Provider {
    */
   @Override
   public Optional<ChatStreamPort> chatStream() {
-    return Optional.of(chatStream);
+    return delegate.chatStream();
   }
 
   /**
@@ -219,7 +136,7 @@ public final class OpenAiProvider implements Provider {
    */
   @Override
   public Optional<EmbeddingsPort> embeddings() {
-    return Optional.of(embeddings);
+    return delegate.embeddings();
   }
 
   /**
@@ -231,7 +148,7 @@ public final class OpenAiProvider implements Provider {
    */
   @Override
   public Optional<ImagesPort> images() {
-    return Optional.of(images);
+    return delegate.images();
   }
 
   /**
@@ -245,7 +162,7 @@ public final class OpenAiProvider implements Provider {
 
   /** Counts the timeout tasks pending on the scheduler: body deadlines and stream idle timeouts. */
   int scheduledTimeouts() {
-    return scheduler.getQueue().size();
+    return delegate.scheduledTimeouts();
   }
 
   /**
@@ -254,17 +171,7 @@ public final class OpenAiProvider implements Provider {
    */
   @Override
   public void close() {
-    chatStream.close();
-    scheduler.shutdownNow();
-    // HttpClient is AutoCloseable from JDK 21 on; on 17 its threads end when it is unreachable.
-    Object client = httpClient;
-    if (client instanceof AutoCloseable) {
-      try {
-        ((AutoCloseable) client).close();
-      } catch (Exception e) {
-        throw new IllegalStateException("could not close the HTTP client", e);
-      }
-    }
+    delegate.close();
   }
 
   @Override
@@ -274,9 +181,6 @@ public final class OpenAiProvider implements Provider {
 
   /** Configures an {@link OpenAiProvider}. Not thread-safe. */
   public static final class Builder {
-    // Feign carries timeouts as int milliseconds: beyond this they overflow.
-    private static final Duration MAX_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
-
     private @Nullable Secret apiKey;
     // A rejected key is reported as such, not again as a missing one.
     private boolean apiKeyRejected;
@@ -284,12 +188,12 @@ public final class OpenAiProvider implements Provider {
     private boolean baseUrlSet;
     private @Nullable String organization;
     private @Nullable String project;
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration requestTimeout = Duration.ofSeconds(120);
-    private Duration streamIdleTimeout = Duration.ofSeconds(60);
-    private MaxTokensField maxTokensField = MaxTokensField.MAX_COMPLETION_TOKENS;
-    private boolean allowInsecureHttp;
-    private boolean logBodies;
+    // Timeouts, options and their problems live in the building block's builder.
+    private final OpenAiCompatible.Builder compatible =
+        OpenAiCompatible.builder()
+            .providerId(ID)
+            .providerName("OpenAI")
+            .allowInsecureHttpSetting("OPENAI_ALLOW_INSECURE_HTTP");
     private final List<String> problems = new ArrayList<>();
 
     private Builder() {}
@@ -409,9 +313,7 @@ public final class OpenAiProvider implements Provider {
      * @return this builder
      */
     public Builder connectTimeout(Duration timeout) {
-      if (isValidTimeout("connectTimeout", timeout)) {
-        this.connectTimeout = timeout;
-      }
+      compatible.connectTimeout(timeout);
       return this;
     }
 
@@ -422,9 +324,7 @@ public final class OpenAiProvider implements Provider {
      * @return this builder
      */
     public Builder requestTimeout(Duration timeout) {
-      if (isValidTimeout("requestTimeout", timeout)) {
-        this.requestTimeout = timeout;
-      }
+      compatible.requestTimeout(timeout);
       return this;
     }
 
@@ -440,19 +340,8 @@ public final class OpenAiProvider implements Provider {
      * @return this builder
      */
     public Builder streamIdleTimeout(Duration timeout) {
-      if (isValidTimeout("streamIdleTimeout", timeout)) {
-        this.streamIdleTimeout = timeout;
-      }
+      compatible.streamIdleTimeout(timeout);
       return this;
-    }
-
-    private boolean isValidTimeout(String name, Duration timeout) {
-      Objects.requireNonNull(timeout, name);
-      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
-        problems.add(name + " must be positive and at most " + MAX_TIMEOUT + ", was " + timeout);
-        return false;
-      }
-      return true;
     }
 
     /**
@@ -463,7 +352,7 @@ public final class OpenAiProvider implements Provider {
      * @return this builder
      */
     public Builder maxTokensField(MaxTokensField field) {
-      this.maxTokensField = Objects.requireNonNull(field, "maxTokensField");
+      compatible.maxTokensField(field);
       return this;
     }
 
@@ -476,7 +365,7 @@ public final class OpenAiProvider implements Provider {
      * @return this builder
      */
     public Builder allowInsecureHttp(boolean allow) {
-      this.allowInsecureHttp = allow;
+      compatible.allowInsecureHttp(allow);
       return this;
     }
 
@@ -491,7 +380,7 @@ public final class OpenAiProvider implements Provider {
      * @return this builder
      */
     public Builder logBodies(boolean log) {
-      this.logBodies = log;
+      compatible.logBodies(log);
       return this;
     }
 
@@ -509,40 +398,22 @@ public final class OpenAiProvider implements Provider {
             "apiKey is not set; set OPENAI_API_KEY or call apiKey(...), or set a baseUrl for an"
                 + " OpenAI-compatible server that needs no key");
       }
-      if ("http".equalsIgnoreCase(baseUrl.getScheme())
-          && !allowInsecureHttp
-          && !isLoopback(baseUrl.getHost())) {
-        all.add(
-            "baseUrl uses plain http to "
-                + baseUrl.getHost()
-                + ", which is not a loopback address, so the API key and prompts would travel"
-                + " unencrypted; use https, or allow it with allowInsecureHttp(true) or"
-                + " OPENAI_ALLOW_INSECURE_HTTP=true");
+      compatible
+          .baseUrl(baseUrl)
+          .endpoints(Endpoints.openAi(baseUrl))
+          .authentication(apiKey == null ? NO_KEY : Authentication.bearer(apiKey));
+      if (organization != null) {
+        compatible.header("OpenAI-Organization", organization);
       }
+      if (project != null) {
+        compatible.header("OpenAI-Project", project);
+      }
+      all.addAll(compatible.problems());
       if (!all.isEmpty()) {
         throw new ConfigurationException(
             "The OpenAI provider is misconfigured: " + String.join("; ", all), null);
       }
-      return new OpenAiProvider(this);
-    }
-
-    /** Tells whether a host is the loopback by its name or literal address, never by DNS. */
-    private static boolean isLoopback(String host) {
-      if (host.equalsIgnoreCase("localhost")) {
-        return true;
-      }
-      String literal =
-          host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-      boolean ipLiteral = literal.contains(":") || literal.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-      if (!ipLiteral) {
-        return false;
-      }
-      try {
-        // A literal address is parsed, not looked up.
-        return InetAddress.getByName(literal).isLoopbackAddress();
-      } catch (UnknownHostException notAnAddress) {
-        return false;
-      }
+      return new OpenAiProvider(compatible.build(), baseUrl);
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ConnectorException;
+import dev.openaiconnector.api.ContentFilterReport;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.FinishReason;
 import dev.openaiconnector.api.ToolCallDelta;
@@ -34,8 +35,11 @@ public final class ChatChunkDecoder {
   private final ObjectReader chunkReader;
   private final HttpFailures failures;
   private final ErrorDetails details;
+  private final String region;
   private @Nullable String completionId;
   private @Nullable String model;
+  // Created by the first verdict: an OpenAI stream has none.
+  private ContentFilters.@Nullable Accumulator contentFilter;
 
   /**
    * Creates a decoder for one stream.
@@ -43,11 +47,14 @@ public final class ChatChunkDecoder {
    * @param chunkReader a reader for {@link ChatCompletionChunkDto}
    * @param failures the error mapping, for errors reported inside the stream
    * @param details what exceptions carry: provider, status and request id of the response
+   * @param region the region that answered, for error messages, from {@link HttpFailures#region}
    */
-  public ChatChunkDecoder(ObjectReader chunkReader, HttpFailures failures, ErrorDetails details) {
+  public ChatChunkDecoder(
+      ObjectReader chunkReader, HttpFailures failures, ErrorDetails details, String region) {
     this.chunkReader = chunkReader;
     this.failures = failures;
     this.details = details;
+    this.region = region;
   }
 
   /**
@@ -63,7 +70,7 @@ public final class ChatChunkDecoder {
     byte[] data = event.data();
     int length = event.dataLength();
     if ("error".equals(event.eventType())) {
-      throw failures.streamError(Arrays.copyOf(data, length), details);
+      throw failures.streamError(Arrays.copyOf(data, length), details, region);
     }
     ChatCompletionChunkDto chunk;
     try {
@@ -76,7 +83,7 @@ public final class ChatChunkDecoder {
     }
     JsonNode error = chunk.error();
     if (error != null && !error.isNull()) {
-      throw failures.streamError(Arrays.copyOf(data, length), details);
+      throw failures.streamError(Arrays.copyOf(data, length), details, region);
     }
     // Azure's first chunk has an empty id and model: keep waiting for the real ones.
     String id = chunk.id();
@@ -87,10 +94,17 @@ public final class ChatChunkDecoder {
     if (chunkModel != null && !chunkModel.isEmpty()) {
       model = chunkModel;
     }
+    if (chunk.promptFilterResults() != null) {
+      filters().prompts(chunk.promptFilterResults());
+    }
     List<ChunkChoiceDto> choices = chunk.choices();
     if (choices != null) {
       for (int i = 0, n = choices.size(); i < n; i++) {
-        ChatDelta delta = toDelta(choices.get(i));
+        ChunkChoiceDto choice = choices.get(i);
+        if (choice != null && choice.contentFilterResults() != null) {
+          filters().choice(choice.index(), choice.contentFilterResults());
+        }
+        ChatDelta delta = toDelta(choice);
         if (delta != null) {
           out.add(delta);
         }
@@ -99,6 +113,15 @@ public final class ChatChunkDecoder {
     if (chunk.usage() != null) {
       out.add(new ChatDelta(0, null, null, List.of(), null, ChatMapping.usage(chunk.usage())));
     }
+  }
+
+  private ContentFilters.Accumulator filters() {
+    ContentFilters.Accumulator accumulator = contentFilter;
+    if (accumulator == null) {
+      accumulator = new ContentFilters.Accumulator();
+      contentFilter = accumulator;
+    }
+    return accumulator;
   }
 
   private static @Nullable ChatDelta toDelta(@Nullable ChunkChoiceDto choice) {
@@ -159,6 +182,17 @@ public final class ChatChunkDecoder {
    */
   public @Nullable String completionId() {
     return completionId;
+  }
+
+  /**
+   * Returns the content filter's verdicts so far: on the prompt (Azure's first chunk) and on each
+   * choice, merged over the chunks as {@link ContentFilters} describes.
+   *
+   * @return the report, {@link ContentFilterReport#NONE} when no chunk had any
+   */
+  public ContentFilterReport contentFilter() {
+    ContentFilters.Accumulator accumulator = contentFilter;
+    return accumulator == null ? ContentFilterReport.NONE : accumulator.report();
   }
 
   /**

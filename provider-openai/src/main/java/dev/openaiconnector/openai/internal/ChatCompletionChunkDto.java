@@ -2,13 +2,15 @@ package dev.openaiconnector.openai.internal;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.openaiconnector.openai.internal.ChatCompletionResponseDto.PromptFilterDto;
 import dev.openaiconnector.openai.internal.ChatCompletionResponseDto.UsageDto;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One {@code chat.completion.chunk} of a streamed chat completion; unknown fields (such as Azure's
- * {@code prompt_filter_results} or {@code logprobs}) are ignored. {@code error} is set instead of
+ * One {@code chat.completion.chunk} of a streamed chat completion; unknown fields (such as {@code
+ * logprobs}) are ignored. Azure's content filter verdicts ({@code prompt_filter_results} on its
+ * first chunk, {@code content_filter_results} on choices) stay null for OpenAI. {@code error} is set instead of
  * the rest when the server reports a failure inside the stream; it is a tree because compatible
  * servers send an object, a string, or an object whose {@code code} is an HTTP status.
  *
@@ -22,12 +24,16 @@ public record ChatCompletionChunkDto(
     @Nullable String model,
     @Nullable List<ChunkChoiceDto> choices,
     @Nullable UsageDto usage,
-    @Nullable JsonNode error) {
+    @Nullable JsonNode error,
+    @Nullable List<PromptFilterDto> promptFilterResults) {
 
   /** One choice's part of the chunk. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record ChunkChoiceDto(
-      int index, @Nullable DeltaDto delta, @Nullable String finishReason) {}
+      int index,
+      @Nullable DeltaDto delta,
+      @Nullable String finishReason,
+      @Nullable JsonNode contentFilterResults) {}
 
   /** What the chunk adds to the choice's message. */
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -8,10 +8,10 @@ import org.jspecify.annotations.Nullable;
  * The body of {@code POST /chat/completions}; null fields are left out of the JSON. {@code
  * toolChoice} is a string ({@code auto}, {@code none}, {@code required}) or a {@link
  * NamedToolChoiceDto}. {@code stream} and {@code streamOptions} are set by {@link #streaming()}
- * only.
+ * only. {@code model} is null where the URL names the model, as in Azure's deployments layout.
  */
 public record ChatCompletionRequestDto(
-    String model,
+    @Nullable String model,
     List<MessageDto> messages,
     @Nullable Double temperature,
     @Nullable Double topP,

@@ -64,9 +64,10 @@ public final class ChatMapping {
    * Maps a request to its wire form.
    *
    * @param request the request, already validated
+   * @param model the body's {@code model}, from {@code Endpoints#bodyModel}; null leaves it out
    * @return the body to send
    */
-  public ChatCompletionRequestDto toDto(ChatRequest request) {
+  public ChatCompletionRequestDto toDto(ChatRequest request, @Nullable String model) {
     List<ChatMessage> messages = request.messages();
     List<MessageDto> wireMessages = new ArrayList<>(messages.size());
     for (ChatMessage message : messages) {
@@ -75,7 +76,7 @@ public final class ChatMapping {
     Integer maxTokens = request.maxTokens();
     boolean legacyField = maxTokensField == MaxTokensField.MAX_TOKENS;
     return new ChatCompletionRequestDto(
-        request.model(),
+        model,
         wireMessages,
         request.temperature(),
         request.topP(),
@@ -259,6 +260,7 @@ public final class ChatMapping {
         .requestId(requestId)
         .systemFingerprint(dto.systemFingerprint())
         .rateLimits(rateLimits)
+        .contentFilter(ContentFilters.fromCompletion(dto.promptFilterResults(), wireChoices))
         .build();
   }
 

@@ -32,6 +32,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -54,13 +55,16 @@ public final class HttpFailures {
   private static final Pattern SPACES = Pattern.compile("\\s+");
   private static final Pattern TRAILING_COLON = Pattern.compile("[:\\s]+$");
   private static final byte[] NO_BODY = new byte[0];
+  private static final List<String> OPENAI_REQUEST_ID = List.of("x-request-id");
   private final String providerId;
   private final String providerName;
   private final ObjectReader errorReader;
   private final Redactor redactor;
+  private final List<String> requestIdHeaders;
+  private final @Nullable String regionHeader;
 
   /**
-   * Creates the mapper.
+   * Creates the mapper for OpenAI's headers: the request id from {@code x-request-id}, no region.
    *
    * @param providerId the id exceptions carry, for example {@code openai}
    * @param providerName the name messages use, for example {@code OpenAI}
@@ -69,10 +73,33 @@ public final class HttpFailures {
    */
   public HttpFailures(
       String providerId, String providerName, ObjectReader errorReader, Redactor redactor) {
+    this(providerId, providerName, errorReader, redactor, OPENAI_REQUEST_ID, null);
+  }
+
+  /**
+   * Creates the mapper.
+   *
+   * @param providerId the id exceptions carry, for example {@code openai}
+   * @param providerName the name messages use, for example {@code OpenAI}
+   * @param errorReader a reader for {@link ErrorResponseDto}
+   * @param redactor removes the secrets from messages, the configured key among them
+   * @param requestIdHeaders the headers that may carry the request id; the first present wins
+   * @param regionHeader the header that names the region that answered, for error messages; or
+   *     null
+   */
+  public HttpFailures(
+      String providerId,
+      String providerName,
+      ObjectReader errorReader,
+      Redactor redactor,
+      List<String> requestIdHeaders,
+      @Nullable String regionHeader) {
     this.providerId = providerId;
     this.providerName = providerName;
     this.errorReader = errorReader;
     this.redactor = redactor;
+    this.requestIdHeaders = List.copyOf(requestIdHeaders);
+    this.regionHeader = regionHeader;
   }
 
   /**
@@ -86,14 +113,13 @@ public final class HttpFailures {
   public ConnectorException toException(
       int status, Map<String, Collection<String>> headers, byte[] body) {
     ErrorDto error = parse(body);
-    String message;
-    ErrorDetails details;
     if (error != null) {
-      message =
+      String message =
           providerName
               + " rejected the request: "
-              + redact(error.message() == null ? "(no message)" : error.message());
-      details =
+              + redact(error.message() == null ? "(no message)" : error.message())
+              + region(headers);
+      ErrorDetails details =
           new ErrorDetails(
               providerId,
               status,
@@ -102,15 +128,33 @@ public final class HttpFailures {
               redactOrNull(error.param()),
               requestId(headers),
               retryAfter(headers));
-    } else {
-      message =
-          providerName + " answered HTTP " + status + " with a body that is not an OpenAI error"
-              + excerpt(body);
-      details =
-          new ErrorDetails(
-              providerId, status, null, null, null, requestId(headers), retryAfter(headers));
+      return map(status, message, details, error);
     }
-    return HttpErrors.toException(message, details);
+    String message =
+        providerName + " answered HTTP " + status + " with a body that is not an OpenAI error"
+            + excerpt(body)
+            + region(headers);
+    return HttpErrors.toException(
+        message,
+        new ErrorDetails(
+            providerId, status, null, null, null, requestId(headers), retryAfter(headers)));
+  }
+
+  /**
+   * Gives a content-filter refusal its report. Azure may say {@code content_filter} only in the
+   * inner error's code ({@code ResponsibleAIPolicyViolation}), which the status table does not
+   * see; and only Azure's error body carries the categories.
+   */
+  private static ConnectorException map(
+      int status, String message, ErrorDetails details, ErrorDto error) {
+    ConnectorException mapped = HttpErrors.toException(status, message, details);
+    boolean filtered =
+        mapped instanceof ContentFilterException
+            || (mapped instanceof InvalidRequestException
+                && HttpErrors.isContentFilter(ContentFilters.innerCode(error)));
+    return filtered
+        ? new ContentFilterException(message, details, null, ContentFilters.fromError(error))
+        : mapped;
   }
 
   /**
@@ -136,21 +180,24 @@ public final class HttpFailures {
    *
    * @param data the event's data
    * @param streamDetails the details of the stream: status and request id
+   * @param region what {@link #region} said of the stream's response headers
    * @return the exception to throw
    */
-  public ConnectorException streamError(byte[] data, ErrorDetails streamDetails) {
+  public ConnectorException streamError(byte[] data, ErrorDetails streamDetails, String region) {
     ErrorDto error = parse(data);
     if (error == null) {
       return new ServerException(
           providerName + " reported an error in the stream that is not an OpenAI error"
-              + excerpt(data),
+              + excerpt(data)
+              + region,
           streamDetails,
           null);
     }
     String message =
         providerName
             + " reported an error in the stream: "
-            + redact(error.message() == null ? "(no message)" : error.message());
+            + redact(error.message() == null ? "(no message)" : error.message())
+            + region;
     // Type, code and param end up in the exception's message like the server's message does.
     String code = redactOrNull(code(error.code()));
     String type = redactOrNull(error.type());
@@ -166,7 +213,7 @@ public final class HttpFailures {
             redactOrNull(error.param()),
             streamDetails.requestId(),
             null);
-    return HttpErrors.toException(status != 0 ? status : statusOf(code, type), message, details);
+    return map(status != 0 ? status : statusOf(code, type), message, details, error);
   }
 
   private static int statusOf(@Nullable String code, @Nullable String type) {
@@ -202,12 +249,17 @@ public final class HttpFailures {
    * {@link ConfigurationException}. That is how the JDK client refuses a header value it cannot
    * send (a line break or a non-ASCII character in a setting), and its message quotes the value
    * in full, so only the text before the quote is kept, redacted, and there is no cause. A {@link
-   * DeadlineClient.ProviderClosedException} is returned as it is.
+   * ConnectorException} (what the authentication threw while adding its headers) and a {@link
+   * DeadlineClient.ProviderClosedException} are returned as they are.
    *
    * @param e what the Feign call threw
    * @return the exception to throw
    */
   public RuntimeException callFailure(RuntimeException e) {
+    if (e instanceof ConnectorException) {
+      // The authentication's own failure, such as a token server refusing the client.
+      return e;
+    }
     if (e instanceof FeignException) {
       return transportFailure((FeignException) e);
     }
@@ -224,8 +276,8 @@ public final class HttpFailures {
             + " could not be sent ("
             + e.getClass().getSimpleName()
             + (reason.isEmpty() ? "" : ": " + reason)
-            + "); check the apiKey, organization and project settings for line breaks, spaces"
-            + " or non-ASCII characters",
+            + "); check the settings sent as headers (the API key or other credential, the"
+            + " organization, the project) for line breaks, spaces or non-ASCII characters",
         null);
   }
 
@@ -409,13 +461,32 @@ public final class HttpFailures {
   }
 
   /**
-   * Returns the request id header OpenAI sends ({@code x-request-id}).
+   * Returns the request id: the first of the configured headers that is present ({@code
+   * x-request-id} for OpenAI).
    *
    * @param headers the response headers, case-insensitive
    * @return the request id, or null
    */
-  public static @Nullable String requestId(Map<String, Collection<String>> headers) {
-    return first(headers, "x-request-id");
+  public @Nullable String requestId(Map<String, Collection<String>> headers) {
+    for (int i = 0, n = requestIdHeaders.size(); i < n; i++) {
+      String id = first(headers, requestIdHeaders.get(i));
+      if (id != null) {
+        return id;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Names the region that answered, for the end of an error message, where the provider says
+   * (Azure's {@code x-ms-region}).
+   *
+   * @param headers the response headers, case-insensitive
+   * @return {@code " (region <name>)"}, or empty when no region header is configured or sent
+   */
+  public String region(Map<String, Collection<String>> headers) {
+    String region = regionHeader == null ? null : first(headers, regionHeader);
+    return region == null || region.isBlank() ? "" : " (region " + redact(region.strip()) + ")";
   }
 
   /**

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
  * The body of {@code POST /images/generations}; null fields are left out, so the API's defaults
  * apply.
  *
- * @param model the model
+ * @param model the model, or null where the URL names it
  * @param prompt the description
  * @param n the number of images
  * @param size the size
@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param user the end-user id
  */
 public record ImageRequestDto(
-    String model,
+    @Nullable String model,
     String prompt,
     @Nullable Integer n,
     @Nullable String size,

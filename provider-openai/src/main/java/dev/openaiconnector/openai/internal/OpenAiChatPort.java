@@ -4,65 +4,69 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatResponse;
 import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.Operation;
 import dev.openaiconnector.api.UnexpectedResponseException;
+import dev.openaiconnector.openai.Endpoints;
 import dev.openaiconnector.spi.ChatPort;
 import dev.openaiconnector.spi.Deadline;
 import feign.Response;
 import java.io.IOException;
+import java.net.URI;
 import java.util.Collection;
 import java.util.Map;
 
 /**
- * The chat port over the OpenAI wire protocol: one HTTP call, errors mapped. The call's deadline
+ * The chat port over the OpenAI wire protocol: one HTTP call (two after a {@code 401} that the
+ * authentication answered with fresh credentials, see {@link Sender}), errors mapped. The call's deadline
  * bounds everything it waits for: an expired deadline fails before anything is sent, the response
  * headers are awaited until the deadline (or the request timeout, if sooner), and {@link
  * DeadlineClient} stops reading the body when the deadline passes. Thread-safe.
  */
 public final class OpenAiChatPort implements ChatPort {
   private final OpenAiHttpApi api;
+  private final Endpoints endpoints;
+  private final Sender sender;
   private final ChatMapping mapping;
   private final ObjectReader responseReader;
   private final HttpFailures failures;
-  private final CallTimeouts timeouts;
   private final WireLog wireLog;
 
   /**
    * Creates the port.
    *
    * @param api the Feign client
+   * @param endpoints where each call goes, and the body's model
+   * @param sender sends each call
    * @param mapping the request and response mapping
    * @param responseReader a reader for {@link ChatCompletionResponseDto}
    * @param failures the error mapping
-   * @param timeouts the per-call timeouts
    * @param wireLog the wire log
    */
   public OpenAiChatPort(
       OpenAiHttpApi api,
+      Endpoints endpoints,
+      Sender sender,
       ChatMapping mapping,
       ObjectReader responseReader,
       HttpFailures failures,
-      CallTimeouts timeouts,
       WireLog wireLog) {
     this.api = api;
+    this.endpoints = endpoints;
+    this.sender = sender;
     this.mapping = mapping;
     this.responseReader = responseReader;
     this.failures = failures;
-    this.timeouts = timeouts;
     this.wireLog = wireLog;
   }
 
   @Override
   public ChatResponse complete(ChatRequest request, Deadline deadline) {
-    ChatCompletionRequestDto body = mapping.toDto(request);
-    if (deadline.isExpired()) {
-      throw failures.deadlineExpired();
-    }
-    Response response;
-    try {
-      response = api.createChatCompletion(body, timeouts.forCall(deadline));
-    } catch (RuntimeException e) {
-      throw failures.callFailure(e);
-    }
+    String model = request.model();
+    ChatCompletionRequestDto body =
+        mapping.toDto(request, endpoints.bodyModel(Operation.CHAT, model));
+    URI url = endpoints.uri(Operation.CHAT, model);
+    Response response =
+        sender.send(deadline, options -> api.createChatCompletion(url, body, options));
     try (response) {
       int status = response.status();
       Map<String, Collection<String>> headers = response.headers();
@@ -83,7 +87,7 @@ public final class OpenAiChatPort implements ChatPort {
       }
       try {
         return mapping.fromDto(
-            dto, HttpFailures.requestId(headers), RateLimitHeaders.from(headers), details);
+            dto, failures.requestId(headers), RateLimitHeaders.from(headers), details);
       } catch (UnexpectedResponseException e) {
         throw e;
       } catch (RuntimeException e) {

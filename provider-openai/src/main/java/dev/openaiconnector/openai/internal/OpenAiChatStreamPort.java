@@ -3,13 +3,16 @@ package dev.openaiconnector.openai.internal;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.Operation;
 import dev.openaiconnector.api.UnexpectedResponseException;
+import dev.openaiconnector.openai.Endpoints;
 import dev.openaiconnector.spi.ChatEventSource;
 import dev.openaiconnector.spi.ChatStreamPort;
 import dev.openaiconnector.spi.Deadline;
 import feign.Response;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -33,12 +36,13 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable {
   private final String providerId;
   private final OpenAiHttpApi api;
+  private final Endpoints endpoints;
+  private final Sender sender;
   private final ChatMapping mapping;
   private final ObjectReader chunkReader;
   private final HttpFailures failures;
   private final Duration idleTimeout;
   private final ScheduledExecutorService scheduler;
-  private final CallTimeouts timeouts;
   private final WireLog wireLog;
   private final Set<OpenAiEventSource> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -48,32 +52,35 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
    *
    * @param providerId the id exceptions carry
    * @param api the Feign client
+   * @param endpoints where each call goes, and the body's model
+   * @param sender opens each stream
    * @param mapping the request mapping
    * @param chunkReader a reader for {@link ChatCompletionChunkDto}
    * @param failures the error mapping
    * @param idleTimeout how long a stream may send nothing while it is being read
    * @param scheduler the provider's shared scheduler, for the idle timeouts
-   * @param timeouts the per-call timeouts
    * @param wireLog the wire log
    */
   public OpenAiChatStreamPort(
       String providerId,
       OpenAiHttpApi api,
+      Endpoints endpoints,
+      Sender sender,
       ChatMapping mapping,
       ObjectReader chunkReader,
       HttpFailures failures,
       Duration idleTimeout,
       ScheduledExecutorService scheduler,
-      CallTimeouts timeouts,
       WireLog wireLog) {
     this.providerId = providerId;
     this.api = api;
+    this.endpoints = endpoints;
+    this.sender = sender;
     this.mapping = mapping;
     this.chunkReader = chunkReader;
     this.failures = failures;
     this.idleTimeout = idleTimeout;
     this.scheduler = scheduler;
-    this.timeouts = timeouts;
     this.wireLog = wireLog;
   }
 
@@ -82,16 +89,12 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
     if (closed) {
       throw new IllegalStateException("The " + providerId + " provider is closed");
     }
-    ChatCompletionRequestDto body = mapping.toDto(request).streaming();
-    if (deadline.isExpired()) {
-      throw failures.deadlineExpired();
-    }
-    Response response;
-    try {
-      response = api.streamChatCompletion(body, timeouts.forCall(deadline));
-    } catch (RuntimeException e) {
-      throw failures.callFailure(e);
-    }
+    String model = request.model();
+    ChatCompletionRequestDto body =
+        mapping.toDto(request, endpoints.bodyModel(Operation.CHAT_STREAM, model)).streaming();
+    URI url = endpoints.uri(Operation.CHAT_STREAM, model);
+    Response response =
+        sender.send(deadline, options -> api.streamChatCompletion(url, body, options));
     int status = response.status();
     Map<String, Collection<String>> headers = response.headers();
     wireLog.streamResponse(status);
@@ -131,7 +134,7 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
         new OpenAiEventSource(
             providerId,
             in,
-            new ChatChunkDecoder(chunkReader, failures, details),
+            new ChatChunkDecoder(chunkReader, failures, details, failures.region(headers)),
             details,
             scheduler,
             idleTimeout,

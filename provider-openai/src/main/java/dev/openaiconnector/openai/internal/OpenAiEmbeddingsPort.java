@@ -5,12 +5,15 @@ import dev.openaiconnector.api.Embedding;
 import dev.openaiconnector.api.EmbeddingRequest;
 import dev.openaiconnector.api.EmbeddingResponse;
 import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.Operation;
 import dev.openaiconnector.api.TokenUsage;
 import dev.openaiconnector.api.UnexpectedResponseException;
+import dev.openaiconnector.openai.Endpoints;
 import dev.openaiconnector.spi.Deadline;
 import dev.openaiconnector.spi.EmbeddingsPort;
 import feign.Response;
 import java.io.IOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -29,30 +32,34 @@ public final class OpenAiEmbeddingsPort implements EmbeddingsPort {
   private static final String WHAT = "The embeddings response";
 
   private final OpenAiHttpApi api;
+  private final Endpoints endpoints;
+  private final Sender sender;
   private final JsonFactory json;
   private final HttpFailures failures;
-  private final CallTimeouts timeouts;
   private final WireLog wireLog;
 
   /**
    * Creates the port.
    *
    * @param api the Feign client
+   * @param endpoints where each call goes, and the body's model
+   * @param sender sends each call
    * @param json the factory of the wire mapper, for streaming parsers
    * @param failures the error mapping
-   * @param timeouts the per-call timeouts
    * @param wireLog the wire log
    */
   public OpenAiEmbeddingsPort(
       OpenAiHttpApi api,
+      Endpoints endpoints,
+      Sender sender,
       JsonFactory json,
       HttpFailures failures,
-      CallTimeouts timeouts,
       WireLog wireLog) {
     this.api = api;
+    this.endpoints = endpoints;
+    this.sender = sender;
     this.json = json;
     this.failures = failures;
-    this.timeouts = timeouts;
     this.wireLog = wireLog;
   }
 
@@ -66,16 +73,13 @@ public final class OpenAiEmbeddingsPort implements EmbeddingsPort {
     // Base64 is a third of the bytes of float JSON and decodes without parsing decimals.
     EmbeddingRequestDto body =
         new EmbeddingRequestDto(
-            request.model(), request.inputs(), "base64", request.dimensions(), request.endUserId());
-    if (deadline.isExpired()) {
-      throw failures.deadlineExpired();
-    }
-    Response response;
-    try {
-      response = api.createEmbeddings(body, timeouts.forCall(deadline));
-    } catch (RuntimeException e) {
-      throw failures.callFailure(e);
-    }
+            endpoints.bodyModel(Operation.EMBEDDINGS, request.model()),
+            request.inputs(),
+            "base64",
+            request.dimensions(),
+            request.endUserId());
+    URI url = endpoints.uri(Operation.EMBEDDINGS, request.model());
+    Response response = sender.send(deadline, options -> api.createEmbeddings(url, body, options));
     try (response) {
       int status = response.status();
       Map<String, Collection<String>> headers = response.headers();
@@ -108,7 +112,7 @@ public final class OpenAiEmbeddingsPort implements EmbeddingsPort {
       // Servers that speak the protocol loosely may leave the model out: the request names it.
       String model = decoded.model() == null ? request.model() : decoded.model();
       return new EmbeddingResponse(
-          embeddings, model, TokenUsage.of(decoded.promptTokens(), 0), HttpFailures.requestId(headers));
+          embeddings, model, TokenUsage.of(decoded.promptTokens(), 0), failures.requestId(headers));
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.openaiconnector.api.CallInterruptedException;
 import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ConnectorException;
+import dev.openaiconnector.api.ContentFilterReport;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.RateLimits;
 import dev.openaiconnector.api.RequestTimeoutException;
@@ -271,6 +272,11 @@ public final class OpenAiEventSource implements ChatEventSource {
   @Override
   public @Nullable String model() {
     return decoder.model();
+  }
+
+  @Override
+  public ContentFilterReport contentFilter() {
+    return decoder.contentFilter();
   }
 
   @Override

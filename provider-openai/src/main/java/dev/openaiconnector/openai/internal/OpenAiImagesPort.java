@@ -7,8 +7,10 @@ import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.GeneratedImage;
 import dev.openaiconnector.api.ImageRequest;
 import dev.openaiconnector.api.ImageResponse;
+import dev.openaiconnector.api.Operation;
 import dev.openaiconnector.api.TokenUsage;
 import dev.openaiconnector.api.UnexpectedResponseException;
+import dev.openaiconnector.openai.Endpoints;
 import dev.openaiconnector.spi.Deadline;
 import dev.openaiconnector.spi.ImagesPort;
 import feign.Response;
@@ -33,30 +35,34 @@ public final class OpenAiImagesPort implements ImagesPort {
   private static final String WHAT = "The image generation response";
 
   private final OpenAiHttpApi api;
+  private final Endpoints endpoints;
+  private final Sender sender;
   private final JsonFactory json;
   private final HttpFailures failures;
-  private final CallTimeouts timeouts;
   private final WireLog wireLog;
 
   /**
    * Creates the port.
    *
    * @param api the Feign client
+   * @param endpoints where each call goes, and the body's model
+   * @param sender sends each call
    * @param json the factory of the wire mapper, for streaming parsers
    * @param failures the error mapping
-   * @param timeouts the per-call timeouts
    * @param wireLog the wire log
    */
   public OpenAiImagesPort(
       OpenAiHttpApi api,
+      Endpoints endpoints,
+      Sender sender,
       JsonFactory json,
       HttpFailures failures,
-      CallTimeouts timeouts,
       WireLog wireLog) {
     this.api = api;
+    this.endpoints = endpoints;
+    this.sender = sender;
     this.json = json;
     this.failures = failures;
-    this.timeouts = timeouts;
     this.wireLog = wireLog;
   }
 
@@ -65,7 +71,7 @@ public final class OpenAiImagesPort implements ImagesPort {
     ImageRequest.Format format = request.responseFormat();
     ImageRequestDto body =
         new ImageRequestDto(
-            request.model(),
+            endpoints.bodyModel(Operation.IMAGES, request.model()),
             request.prompt(),
             request.n(),
             request.size(),
@@ -75,15 +81,8 @@ public final class OpenAiImagesPort implements ImagesPort {
             request.background(),
             request.outputFormat(),
             request.endUserId());
-    if (deadline.isExpired()) {
-      throw failures.deadlineExpired();
-    }
-    Response response;
-    try {
-      response = api.createImages(body, timeouts.forCall(deadline));
-    } catch (RuntimeException e) {
-      throw failures.callFailure(e);
-    }
+    URI url = endpoints.uri(Operation.IMAGES, request.model());
+    Response response = sender.send(deadline, options -> api.createImages(url, body, options));
     try (response) {
       int status = response.status();
       Map<String, Collection<String>> headers = response.headers();
@@ -94,7 +93,7 @@ public final class OpenAiImagesPort implements ImagesPort {
       }
       ErrorDetails details = failures.details(status, headers);
       try {
-        return decode(bytes, request.outputFormat(), HttpFailures.requestId(headers));
+        return decode(bytes, request.outputFormat(), failures.requestId(headers));
       } catch (IOException e) {
         throw failures.unreadable(WHAT, e, bytes.length, details);
       } catch (Malformed e) {

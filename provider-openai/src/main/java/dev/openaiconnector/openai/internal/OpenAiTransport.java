@@ -5,15 +5,20 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.openaiconnector.openai.Authentication;
 import feign.Feign;
 import feign.Request;
 import feign.RequestInterceptor;
 import feign.Retryer;
+import feign.Target;
 import feign.http2client.Http2Client;
 import feign.jackson.JacksonEncoder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -60,21 +65,19 @@ public final class OpenAiTransport {
   }
 
   /**
-   * Builds the Feign client.
+   * Builds the Feign client. It has no target URL of its own: every call names its URL.
    *
    * @param httpClient the JDK client, from {@link #httpClient}
-   * @param baseUrl the provider's base URL, without a trailing slash
    * @param mapper the mapper, from {@link #objectMapper()}
    * @param connectTimeout the same connect timeout the JDK client was built with
    * @param requestTimeout the time allowed for the response headers to arrive
-   * @param headers adds the authentication and other per-request headers
+   * @param headers adds the authentication and other per-request headers, from {@link #headers}
    * @param scheduler the provider's scheduler, from {@link #scheduler(String)}
    * @param wireLog the wire log
    * @return the client
    */
   public static OpenAiHttpApi feign(
       HttpClient httpClient,
-      URI baseUrl,
       ObjectMapper mapper,
       Duration connectTimeout,
       Duration requestTimeout,
@@ -93,7 +96,30 @@ public final class OpenAiTransport {
                 TimeUnit.MILLISECONDS,
                 false))
         .requestInterceptor(headers)
-        .target(OpenAiHttpApi.class, baseUrl.toString());
+        .target(Target.EmptyTarget.create(OpenAiHttpApi.class));
+  }
+
+  /**
+   * The headers of every request: the authentication's, asked for each request so that a token
+   * source can hand out a fresh token, then the fixed ones. Values are set as literals: Feign
+   * would otherwise read a brace in a key or token as a template expression. What {@link
+   * Authentication#addHeaders} throws reaches the caller as it is (Feign does not wrap what an
+   * interceptor throws).
+   *
+   * @param authentication the provider's authentication
+   * @param fixed the headers every request carries, such as {@code User-Agent}
+   * @return the interceptor
+   */
+  public static RequestInterceptor headers(
+      Authentication authentication, Map<String, String> fixed) {
+    // Copied in order: OpenAI's own headers after the authentication, as before.
+    List<Map.Entry<String, String>> ordered = List.copyOf(new LinkedHashMap<>(fixed).entrySet());
+    return template -> {
+      authentication.addHeaders((name, value) -> template.headerLiteral(name, value));
+      for (Map.Entry<String, String> header : ordered) {
+        template.headerLiteral(header.getKey(), header.getValue());
+      }
+    };
   }
 
   /**

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.openaiconnector.api.ChatDelta;
 import dev.openaiconnector.api.ConnectorException;
 import dev.openaiconnector.api.ContentFilterException;
+import dev.openaiconnector.api.ContentFilterReport;
+import dev.openaiconnector.api.ContentFilterResult;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.FinishReason;
 import dev.openaiconnector.api.InvalidRequestException;
@@ -38,7 +40,8 @@ class ChatChunkDecoderTest {
           MAPPER.readerFor(ChatCompletionChunkDto.class),
           new HttpFailures(
               "openai", "OpenAI", MAPPER.readerFor(ErrorResponseDto.class), Redactor.NO_KEY),
-          DETAILS);
+          DETAILS,
+          "");
 
   private List<ChatDelta> decode(String event) {
     ServerSentEventReader reader =
@@ -181,6 +184,32 @@ class ChatChunkDecoderTest {
     assertThat(deltas).isEmpty();
     assertThat(decoder.completionId()).isNull();
     assertThat(decoder.model()).isNull();
+    assertThat(decoder.contentFilter().prompt())
+        .containsExactly(new ContentFilterResult("hate", false, "safe", null));
+  }
+
+  @Test
+  void reportsNoVerdictsForAnOpenAiStream() {
+    decode("data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n");
+
+    assertThat(decoder.contentFilter()).isSameAs(ContentFilterReport.NONE);
+  }
+
+  @Test
+  void givesAContentFilterErrorInTheStreamItsVerdicts() {
+    ContentFilterException failure =
+        catchThrowableOfType(
+            ContentFilterException.class,
+            () ->
+                decode(
+                    "data: {\"error\":{\"message\":\"filtered\",\"type\":null,"
+                        + "\"code\":\"content_filter\",\"status\":400,\"innererror\":{"
+                        + "\"code\":\"ResponsibleAIPolicyViolation\",\"content_filter_result\":"
+                        + "{\"sexual\":{\"filtered\":true,\"severity\":\"high\"}}}}}\n\n"));
+
+    assertThat(failure.report().prompt())
+        .containsExactly(new ContentFilterResult("sexual", true, "high", null));
+    assertThat(failure.errorCode()).hasValue("content_filter");
   }
 
   static Stream<Arguments> streamErrors() {

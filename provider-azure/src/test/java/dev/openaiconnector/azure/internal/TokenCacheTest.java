@@ -1,0 +1,375 @@
+package dev.openaiconnector.azure.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.openaiconnector.api.AuthenticationException;
+import dev.openaiconnector.api.ConnectionException;
+import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.Secret;
+import dev.openaiconnector.azure.AccessToken;
+import dev.openaiconnector.azure.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class TokenCacheTest {
+  private static final Instant START = Instant.parse("2026-01-01T10:00:00Z");
+  private final MutableClock clock = new MutableClock(START);
+
+  /** A token source that answers from a script and counts its fetches. */
+  private static final class ScriptedSource implements TokenSource {
+    final Queue<Supplier<AccessToken>> answers = new ConcurrentLinkedQueue<>();
+    final AtomicInteger fetches = new AtomicInteger();
+
+    ScriptedSource then(Supplier<AccessToken> answer) {
+      answers.add(answer);
+      return this;
+    }
+
+    @Override
+    public AccessToken fetch() {
+      fetches.incrementAndGet();
+      Supplier<AccessToken> answer = answers.poll();
+      if (answer == null) {
+        throw new AssertionError("unexpected token fetch");
+      }
+      return answer.get();
+    }
+
+    @Override
+    public String describe() {
+      return "scripted";
+    }
+  }
+
+  private AccessToken token(String value, Duration lifetime) {
+    return AccessToken.of(value, clock.instant().plus(lifetime));
+  }
+
+  private TokenCache cache(TokenSource source) {
+    return new TokenCache(source, clock, Duration.ofMinutes(5), Duration.ofSeconds(10));
+  }
+
+  private static AuthenticationException refused() {
+    return new AuthenticationException(
+        "Microsoft Entra ID refused the token request", ErrorDetails.ofProvider("azure"), null);
+  }
+
+  /** Waits, boundedly, until the callers other than the fetching one wait for its fetch. */
+  private static void awaitWaiting(TokenCache cache, int expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (cache.waiting() < expected) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("only " + cache.waiting() + " callers waiting, not " + expected);
+      }
+      Thread.sleep(1);
+    }
+  }
+
+  @Test
+  void cachesTheTokenUntilTheRefreshMarginBeforeExpiry() {
+    ScriptedSource source = new ScriptedSource();
+    source.then(() -> token("t1", Duration.ofHours(1))).then(() -> token("t2", Duration.ofHours(1)));
+    TokenCache cache = cache(source);
+
+    assertThat(cache.get().token().reveal()).isEqualTo("t1");
+    clock.advance(Duration.ofMinutes(54));
+    assertThat(cache.get().token().reveal()).isEqualTo("t1");
+    assertThat(source.fetches).hasValue(1);
+
+    clock.advance(Duration.ofMinutes(1)); // 55 min: 5 min before expiry
+    assertThat(cache.get().token().reveal()).isEqualTo("t2");
+    assertThat(source.fetches).hasValue(2);
+  }
+
+  @Test
+  void refreshesWhenTheServerSaysWithRefreshIn() {
+    ScriptedSource source = new ScriptedSource();
+    source
+        .then(
+            () ->
+                new AccessToken(
+                    Secret.of("t1"),
+                    clock.instant().plus(Duration.ofHours(24)),
+                    clock.instant().plus(Duration.ofHours(12))))
+        .then(() -> token("t2", Duration.ofHours(24)));
+    TokenCache cache = cache(source);
+
+    cache.get();
+    clock.advance(Duration.ofHours(11).plusMinutes(59));
+    assertThat(cache.get().token().reveal()).isEqualTo("t1");
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(cache.get().token().reveal()).isEqualTo("t2");
+  }
+
+  @Test
+  void refreshesAShortLivedTokenHalfwayInsteadOfOnEveryCall() {
+    ScriptedSource source = new ScriptedSource();
+    source.then(() -> token("t1", Duration.ofMinutes(6))).then(() -> token("t2", Duration.ofMinutes(6)));
+    TokenCache cache = cache(source);
+
+    cache.get();
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(cache.get().token().reveal()).isEqualTo("t1");
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(cache.get().token().reveal()).isEqualTo("t2");
+  }
+
+  @Test
+  void fiftyConcurrentCallersCauseExactlyOneFetch() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ScriptedSource source = new ScriptedSource();
+    source.then(
+        () -> {
+          try {
+            // Holds the fetch open so that the other callers find it in flight.
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return token("shared", Duration.ofHours(1));
+        });
+    TokenCache cache = cache(source);
+    int callers = 50;
+    CyclicBarrier start = new CyclicBarrier(callers + 1);
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<String>> results = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await(10, TimeUnit.SECONDS);
+                  return cache.get().token().reveal();
+                }));
+      }
+      start.await(10, TimeUnit.SECONDS);
+      awaitWaiting(cache, callers - 1);
+      release.countDown();
+      for (Future<String> result : results) {
+        assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("shared");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(source.fetches).hasValue(1);
+  }
+
+  @Test
+  void callersKeepTheValidTokenWhileAnotherRefreshes() throws Exception {
+    CountDownLatch fetching = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ScriptedSource source = new ScriptedSource();
+    source
+        .then(() -> token("old", Duration.ofHours(1)))
+        .then(
+            () -> {
+              fetching.countDown();
+              try {
+                release.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return token("new", Duration.ofHours(1));
+            });
+    TokenCache cache = cache(source);
+    cache.get();
+    clock.advance(Duration.ofMinutes(56));
+
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<String> refresher = pool.submit(() -> cache.get().token().reveal());
+      assertThat(fetching.await(10, TimeUnit.SECONDS)).isTrue();
+      // The refresh is in flight: this caller is not made to wait for it.
+      assertThat(cache.get().token().reveal()).isEqualTo("old");
+      release.countDown();
+      assertThat(refresher.get(10, TimeUnit.SECONDS)).isEqualTo("new");
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(cache.get().token().reveal()).isEqualTo("new");
+    assertThat(source.fetches).hasValue(2);
+  }
+
+  @Test
+  void failedRefreshKeepsTheStillValidTokenAndTriesAgainLater() {
+    ScriptedSource source = new ScriptedSource();
+    source
+        .then(() -> token("t1", Duration.ofHours(1)))
+        .then(
+            () -> {
+              throw new ConnectionException(
+                  "could not reach Microsoft Entra ID", ErrorDetails.ofProvider("azure"), null);
+            })
+        .then(() -> token("t2", Duration.ofHours(1)));
+    TokenCache cache = cache(source);
+    cache.get();
+    clock.advance(Duration.ofMinutes(56));
+
+    assertThat(cache.get().token().reveal()).isEqualTo("t1");
+    assertThat(source.fetches).hasValue(2);
+    // Not again on the very next call: a token server outage must not cost a request per call.
+    assertThat(cache.get().token().reveal()).isEqualTo("t1");
+    assertThat(source.fetches).hasValue(2);
+
+    clock.advance(TokenCache.RETRY_AFTER_FAILURE);
+    assertThat(cache.get().token().reveal()).isEqualTo("t2");
+    assertThat(source.fetches).hasValue(3);
+  }
+
+  @Test
+  void failedRefreshIsLoggedOnceAtWarnWithoutTheToken() {
+    ScriptedSource source = new ScriptedSource();
+    source.then(() -> token("token-value-canary", Duration.ofHours(1))).then(() -> {
+      throw refused();
+    });
+    TokenCache cache = cache(source);
+    cache.get();
+    clock.advance(Duration.ofMinutes(56));
+    Logger logger = (Logger) LoggerFactory.getLogger(TokenCache.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      cache.get();
+    } finally {
+      logger.detachAppender(appender);
+    }
+
+    assertThat(appender.list)
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getLevel()).isEqualTo(Level.WARN);
+              assertThat(event.getFormattedMessage())
+                  .contains("refused the token request")
+                  .doesNotContain("token-value-canary");
+              assertThat(event.getThrowableProxy()).isNull();
+            });
+  }
+
+  @Test
+  void failedFetchWithoutAValidTokenFails() {
+    ScriptedSource source = new ScriptedSource();
+    source.then(() -> token("t1", Duration.ofHours(1))).then(() -> {
+      throw refused();
+    });
+    TokenCache cache = cache(source);
+    cache.get();
+    clock.advance(Duration.ofMinutes(60));
+
+    assertThatThrownBy(cache::get).isInstanceOf(AuthenticationException.class);
+  }
+
+  @Test
+  void waitersGetTheFailureOfTheOneFetch() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ScriptedSource source = new ScriptedSource();
+    source.then(
+        () -> {
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw refused();
+        });
+    TokenCache cache = cache(source);
+    int callers = 10;
+    CyclicBarrier start = new CyclicBarrier(callers + 1);
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<Object>> results = new ArrayList<>();
+      for (int i = 0; i < callers; i++) {
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await(10, TimeUnit.SECONDS);
+                  try {
+                    return cache.get();
+                  } catch (AuthenticationException e) {
+                    return e;
+                  }
+                }));
+      }
+      start.await(10, TimeUnit.SECONDS);
+      awaitWaiting(cache, callers - 1);
+      release.countDown();
+      int failures = 0;
+      for (Future<Object> result : results) {
+        Object outcome = result.get(10, TimeUnit.SECONDS);
+        if (outcome instanceof AuthenticationException) {
+          failures++;
+        }
+      }
+      assertThat(failures).isEqualTo(callers);
+      assertThat(source.fetches).hasValue(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void rejectionDropsTheRefusedTokenAndFetchesOnce() {
+    ScriptedSource source = new ScriptedSource();
+    source.then(() -> token("t1", Duration.ofHours(1))).then(() -> token("t2", Duration.ofHours(1)));
+    TokenCache cache = cache(source);
+    TokenCache.Issued first = cache.acquire();
+
+    assertThat(cache.refreshAfterRejection(first.generation()).token().token().reveal())
+        .isEqualTo("t2");
+    // A second request refused with the same old token takes the new one; no second fetch.
+    assertThat(cache.refreshAfterRejection(first.generation()).token().token().reveal())
+        .isEqualTo("t2");
+    assertThat(source.fetches).hasValue(2);
+  }
+
+  @Test
+  void waiterGivesUpAfterItsBoundedWait() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ScriptedSource source = new ScriptedSource();
+    source.then(
+        () -> {
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return token("late", Duration.ofHours(1));
+        });
+    TokenCache cache = new TokenCache(source, clock, Duration.ofMinutes(5), Duration.ofMillis(50));
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<AccessToken> leader = pool.submit(cache::get);
+      // Only once the leader's fetch is in flight does a second caller wait on it.
+      while (source.fetches.get() == 0) {
+        Thread.onSpinWait();
+      }
+      assertThatThrownBy(cache::get)
+          .isInstanceOf(ConnectionException.class)
+          .hasMessageContaining("no access token within");
+      release.countDown();
+      assertThat(leader.get(10, TimeUnit.SECONDS).token().reveal()).isEqualTo("late");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
