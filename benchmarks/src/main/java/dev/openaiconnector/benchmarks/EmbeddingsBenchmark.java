@@ -13,8 +13,11 @@ import com.sun.net.httpserver.HttpServer;
 import dev.openaiconnector.api.Connector;
 import dev.openaiconnector.api.EmbeddingRequest;
 import dev.openaiconnector.api.EmbeddingResponse;
+import dev.openaiconnector.api.Secret;
 import dev.openaiconnector.core.Connectors;
 import dev.openaiconnector.core.EmbeddingOptions;
+import dev.openaiconnector.openai.Authentication;
+import dev.openaiconnector.openai.Endpoints;
 import dev.openaiconnector.openai.OpenAiProvider;
 import dev.openaiconnector.openai.internal.CallTimeouts;
 import dev.openaiconnector.openai.internal.ChatCompletionRequestDto;
@@ -26,6 +29,7 @@ import dev.openaiconnector.openai.internal.OpenAiEmbeddingsPort;
 import dev.openaiconnector.openai.internal.OpenAiHttpApi;
 import dev.openaiconnector.openai.internal.OpenAiTransport;
 import dev.openaiconnector.openai.internal.Redactor;
+import dev.openaiconnector.openai.internal.Sender;
 import dev.openaiconnector.openai.internal.WireLog;
 import dev.openaiconnector.spi.Deadline;
 import feign.Request;
@@ -36,6 +40,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -314,9 +319,14 @@ public class EmbeddingsBenchmark {
               "openai", "OpenAI", mapper.readerFor(ErrorResponseDto.class), Redactor.NO_KEY);
       return new OpenAiEmbeddingsPort(
           new InMemoryApi(body),
+          Endpoints.openAi(URI.create("http://127.0.0.1/v1")),
+          new Sender(
+              Authentication.bearer(Secret.of("sk-benchmark")),
+              failures,
+              new CallTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60)),
+              WireLog.OFF),
           mapper.getFactory(),
           failures,
-          new CallTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(60)),
           WireLog.OFF);
     }
   }
@@ -341,7 +351,8 @@ public class EmbeddingsBenchmark {
     }
 
     @Override
-    public Response createEmbeddings(EmbeddingRequestDto request, Request.Options options) {
+    public Response createEmbeddings(
+        URI url, EmbeddingRequestDto request, Request.Options options) {
       return Response.builder()
           .status(200)
           .reason("OK")
@@ -352,17 +363,20 @@ public class EmbeddingsBenchmark {
     }
 
     @Override
-    public Response createChatCompletion(ChatCompletionRequestDto request, Request.Options options) {
+    public Response createChatCompletion(
+        URI url, ChatCompletionRequestDto request, Request.Options options) {
       throw new UnsupportedOperationException("embeddings only");
     }
 
     @Override
-    public Response streamChatCompletion(ChatCompletionRequestDto request, Request.Options options) {
+    public Response streamChatCompletion(
+        URI url, ChatCompletionRequestDto request, Request.Options options) {
       throw new UnsupportedOperationException("embeddings only");
     }
 
     @Override
-    public Response createImages(ImageRequestDto request, Request.Options options) {
+    public Response createImages(
+        URI url, ImageRequestDto request, Request.Options options) {
       throw new UnsupportedOperationException("embeddings only");
     }
   }

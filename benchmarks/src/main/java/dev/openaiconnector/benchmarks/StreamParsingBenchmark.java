@@ -235,7 +235,7 @@ public class StreamParsingBenchmark {
         new OpenAiEventSource(
             "openai",
             new ByteArrayInputStream(memory.stream),
-            new ChatChunkDecoder(memory.chunkReader, memory.failures, memory.details),
+            new ChatChunkDecoder(memory.chunkReader, memory.failures, memory.details, ""),
             memory.details,
             null,
             Duration.ZERO,
