@@ -29,4 +29,15 @@ class RedactorTest {
     assertThat(redactor.redact("got local-key-12345, Bearer abc.def"))
         .isEqualTo("got ***, Bearer ***");
   }
+
+  @Test
+  void redactsJsonWebTokensQuotedWithoutTheBearerPrefix() {
+    String token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJjb2duaXRpdmUifQ.c2lnbmF0dXJl";
+
+    assertThat(Redactor.NO_KEY.redact("token " + token + " was refused"))
+        .isEqualTo("token *** was refused");
+    assertThat(Redactor.NO_KEY.redact("{\"access_token\":\"" + token + "\"}"))
+        .isEqualTo("{\"access_token\":\"***\"}");
+    assertThat(Redactor.NO_KEY.redact("keyJoin.a.b stays")).isEqualTo("keyJoin.a.b stays");
+  }
 }
