@@ -15,10 +15,14 @@ import org.jspecify.annotations.Nullable;
  *     null to refresh a margin before {@code expiresAt}
  */
 public record AccessToken(Secret token, Instant expiresAt, @Nullable Instant refreshAt) {
-  /** Checks that the token and its expiry are present. */
+  /** Checks that the token and its expiry are present, and the refresh not after the expiry. */
   public AccessToken {
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(expiresAt, "expiresAt");
+    if (refreshAt != null && refreshAt.isAfter(expiresAt)) {
+      throw new IllegalArgumentException(
+          "refreshAt " + refreshAt + " must not be after expiresAt " + expiresAt);
+    }
   }
 
   /**

@@ -225,13 +225,14 @@ public final class AzureOpenAiProvider implements Provider {
       if (!(scheme.equals("https") || scheme.equals("http")) || trimmed.getHost() == null) {
         problems.add(
             "endpoint '"
-                + endpoint
+                + quotable(endpoint.toString())
                 + "' must be an absolute https URL with a host, such as"
                 + " https://my-resource.openai.azure.com");
       } else if (trimmed.getRawUserInfo() != null) {
         problems.add("endpoint must not carry credentials (user:password@)");
       } else if (trimmed.getRawQuery() != null || trimmed.getRawFragment() != null) {
-        problems.add("endpoint '" + endpoint + "' must not have a query or a fragment");
+        problems.add(
+            "endpoint '" + quotable(endpoint.toString()) + "' must not have a query or a fragment");
       } else {
         this.endpoint = trimmed;
         return this;
@@ -253,9 +254,37 @@ public final class AzureOpenAiProvider implements Provider {
         return endpoint(URI.create(endpoint.strip()));
       } catch (IllegalArgumentException e) {
         problems.add(
-            "endpoint '" + endpoint + "' is not a URL; use e.g. https://my-resource.openai.azure.com");
+            "endpoint '"
+                + quotable(endpoint)
+                + "' is not a URL; use e.g. https://my-resource.openai.azure.com");
         return this;
       }
+    }
+
+    // The endpoint as a problem message may quote it: scheme, host and path only. A query, a
+    // fragment or user info may hold a key or a signature (?api-key=, sig=, user:pass@). Works on
+    // the raw text, as the endpoint may not parse as a URI at all.
+    private static String quotable(String endpoint) {
+      String text = endpoint.strip();
+      int end = text.length();
+      for (char c : new char[] {'?', '#'}) {
+        int at = text.indexOf(c);
+        if (at >= 0 && at < end) {
+          end = at;
+        }
+      }
+      text = text.substring(0, end);
+      int authorityStart = text.indexOf("//");
+      authorityStart = authorityStart < 0 ? 0 : authorityStart + 2;
+      int authorityEnd = text.indexOf('/', authorityStart);
+      if (authorityEnd < 0) {
+        authorityEnd = text.length();
+      }
+      int at = text.lastIndexOf('@', authorityEnd - 1);
+      if (at >= authorityStart) {
+        text = text.substring(0, authorityStart) + text.substring(at + 1);
+      }
+      return text;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.openaiconnector.azure;
 
 import dev.openaiconnector.api.AuthenticationException;
 import dev.openaiconnector.api.ConfigurationException;
+import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ConnectorException;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.Secret;
@@ -215,7 +216,13 @@ public final class EntraCredential {
     try {
       token = supplier.get();
     } catch (ConnectorException e) {
-      throw e;
+      // Even a ConnectorException from the supplier carries the application's message, which is
+      // logged when a refresh fails: it keeps its retriability and details, not its message.
+      String message = "the token supplier failed with " + e.getClass().getName();
+      if (e.isRetriable()) {
+        throw new ConnectionException(message, e.details(), e);
+      }
+      throw new AuthenticationException(message, e.details(), e);
     } catch (RuntimeException e) {
       // The supplier's message is the application's, not known to be free of secrets: only its
       // type is quoted; the cause keeps the rest.

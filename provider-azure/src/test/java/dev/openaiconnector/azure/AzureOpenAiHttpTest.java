@@ -170,14 +170,17 @@ class AzureOpenAiHttpTest {
 
   @Test
   void unauthorizedRefreshesTheTokenOnceAndSendsOnceMore() {
+    MutableClock clock = new MutableClock(Instant.now());
     AtomicReference<String> accepted = new AtomicReference<>("token-1");
     AtomicInteger fetched = new AtomicInteger();
     server = FakeOpenAiServer.builder().acceptBearerTokens(t -> t.equals(accepted.get())).start();
     EntraCredential credential =
         EntraCredential.tokenSupplier(
-            () ->
-                AccessToken.of(
-                    "token-" + fetched.incrementAndGet(), Instant.now().plus(Duration.ofHours(1))));
+                () ->
+                    AccessToken.of(
+                        "token-" + fetched.incrementAndGet(),
+                        clock.instant().plus(Duration.ofHours(1))))
+            .clock(clock);
     try (AzureOpenAiProvider provider =
         AzureOpenAiProvider.builder()
             .endpoint(server.azureEndpoint())
@@ -186,12 +189,15 @@ class AzureOpenAiHttpTest {
       provider.chat().complete(CHAT, deadline());
       assertThat(server.takeRequest().header("Authorization")).hasValue("Bearer token-1");
 
+      // A token refused within a minute of its fetch is kept (a missing role, not a stale token).
+      clock.advance(Duration.ofMinutes(2));
       accepted.set("token-2"); // the server revokes token-1 before it expires
       provider.chat().complete(CHAT, deadline());
       assertThat(server.takeRequest().header("Authorization")).hasValue("Bearer token-1");
       assertThat(server.takeRequest().header("Authorization")).hasValue("Bearer token-2");
       assertThat(fetched).hasValue(2);
 
+      clock.advance(Duration.ofMinutes(2));
       accepted.set("nothing");
       assertThatThrownBy(() -> provider.chat().complete(CHAT, deadline()))
           .isInstanceOf(AuthenticationException.class);

@@ -140,4 +140,30 @@ class AzureOpenAiProviderBuilderTest {
         .hasMessageContaining("U+2026")
         .hasMessageNotContaining(KEY);
   }
+
+  @Test
+  void endpointProblemsNeverQuoteTheQueryFragmentOrUserInfo() {
+    String[] endpoints = {
+      "https://my-resource.openai.azure.com/openai?api-key=canary-key&sig=canary-sig#canary-frag",
+      "ftp://user:canary-pass@my-resource.openai.azure.com/openai?api-key=canary-key",
+      "my-resource.openai.azure.com?api-key=canary-key",
+      "https://user:canary-pass@my-resource.openai.azure.com/a b?sig=canary-sig",
+      "https://my-resource.openai.azure.com/a b?api-key=canary-key#canary-frag",
+    };
+    for (String endpoint : endpoints) {
+      assertThatThrownBy(() -> AzureOpenAiProvider.builder().endpoint(endpoint).apiKey(KEY).build())
+          .as(endpoint)
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("endpoint")
+          .message()
+          .doesNotContain("canary");
+    }
+    assertThatThrownBy(
+            () ->
+                AzureOpenAiProvider.builder()
+                    .endpoint("ftp://user:canary-pass@my-resource.openai.azure.com/x?sig=canary")
+                    .apiKey(KEY)
+                    .build())
+        .hasMessageContaining("ftp://my-resource.openai.azure.com/x'");
+  }
 }

@@ -3,9 +3,14 @@ package dev.openaiconnector.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.openaiconnector.api.AuthenticationException;
 import dev.openaiconnector.api.ConnectionException;
+import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.Secret;
+import dev.openaiconnector.azure.internal.TokenCache;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class ManagedIdentityAndSupplierTest {
   private final TokenHttpServer server;
@@ -180,5 +186,63 @@ class ManagedIdentityAndSupplierTest {
         .isInstanceOf(AuthenticationException.class)
         .hasMessageContaining("java.lang.IllegalStateException")
         .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void aConnectorExceptionFromTheSupplierIsWrappedAndItsMessageNeverLogged() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:00Z"));
+    AtomicInteger calls = new AtomicInteger();
+    EntraCredential credential =
+        EntraCredential.tokenSupplier(
+                () -> {
+                  if (calls.incrementAndGet() == 1) {
+                    return AccessToken.of("t1", clock.instant().plus(Duration.ofHours(1)));
+                  }
+                  throw new ConnectionException(
+                      "vault said: password=canary-secret", ErrorDetails.ofProvider("azure"), null);
+                })
+            .clock(clock);
+    credential.token();
+    clock.advance(Duration.ofMinutes(56));
+    Logger logger = (Logger) LoggerFactory.getLogger(TokenCache.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      assertThat(credential.token().token().reveal()).isEqualTo("t1");
+    } finally {
+      logger.detachAppender(appender);
+    }
+    assertThat(appender.list)
+        .singleElement()
+        .satisfies(
+            event ->
+                assertThat(event.getFormattedMessage())
+                    .contains(ConnectionException.class.getName())
+                    .doesNotContain("canary-secret"));
+
+    clock.advance(Duration.ofMinutes(4));
+    assertThatThrownBy(credential::token)
+        .isInstanceOf(ConnectionException.class) // still retriable
+        .hasMessageContaining(ConnectionException.class.getName())
+        .hasRootCauseMessage("vault said: password=canary-secret (provider azure)")
+        .message()
+        .doesNotContain("canary-secret");
+  }
+
+  @Test
+  void aRefreshInPastTheExpiryIsIgnored() {
+    server.answer(
+        200,
+        "{\"access_token\":\"imds-token\",\"expires_in\":\"3600\",\"refresh_in\":\"7200\","
+            + "\"token_type\":\"Bearer\"}");
+    EntraCredential credential =
+        EntraCredential.managedIdentity(null)
+            .managedIdentityEndpoint(server.uri("/metadata/identity/oauth2/token"));
+
+    AccessToken token = credential.token();
+
+    assertThat(token.token().reveal()).isEqualTo("imds-token");
+    assertThat(token.refreshAt()).isNull();
   }
 }

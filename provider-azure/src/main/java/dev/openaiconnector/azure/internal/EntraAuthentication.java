@@ -1,18 +1,29 @@
 package dev.openaiconnector.azure.internal;
 
 import dev.openaiconnector.openai.Authentication;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.BiConsumer;
 
 /**
  * Sends a Microsoft Entra ID token as {@code Authorization: Bearer}, from a {@link TokenCache};
- * after a {@code 401} it drops the refused token and gets a new one.
+ * after a {@code 401} it drops the refused token and gets a new one, unless that token is fresh.
  */
 public final class EntraAuthentication implements Authentication {
+  /**
+   * A token refused with {@code 401} younger than this is kept and the {@code 401} reaches the
+   * caller: Azure answers {@code 401} when a role assignment is missing, and a new token per call
+   * would only get the client throttled by Entra ID (AADSTS50196).
+   */
+  static final Duration MIN_TOKEN_AGE_FOR_REFRESH = Duration.ofSeconds(60);
+
   private final TokenCache tokens;
-  // The generation each thread last sent, so that a 401 drops the token that was refused and not
-  // a newer one another thread has fetched meanwhile. A number, not the token: no secret lingers
-  // in pooled threads.
-  private final ThreadLocal<Long> lastSent = new ThreadLocal<>();
+  // The generation each thread last sent and when it was fetched, so that a 401 drops the token
+  // that was refused and not a newer one another thread has fetched meanwhile. Numbers, not the
+  // token: no secret lingers in pooled threads.
+  private final ThreadLocal<Sent> lastSent = new ThreadLocal<>();
+
+  private record Sent(long generation, Instant obtainedAt) {}
 
   /**
    * Creates the authentication.
@@ -26,23 +37,29 @@ public final class EntraAuthentication implements Authentication {
   @Override
   public void addHeaders(BiConsumer<String, String> header) {
     TokenCache.Issued issued = tokens.acquire();
-    lastSent.set(issued.generation());
+    lastSent.set(new Sent(issued.generation(), issued.obtainedAt()));
     header.accept("Authorization", "Bearer " + issued.token().token().reveal());
   }
 
   /**
    * Drops the refused token and gets a new one, once per refused request (the caller never asks
-   * twice for one request, so this cannot loop).
+   * twice for one request, so this cannot loop). A token fetched less than {@link
+   * #MIN_TOKEN_AGE_FOR_REFRESH} ago is kept: the {@code 401} then means a missing permission, not
+   * a stale token.
    *
-   * @return true, as a new token was obtained
+   * @return true when a new token was obtained, false when the refused token is kept
    * @throws dev.openaiconnector.api.ConnectorException when the new token cannot be obtained;
    *     its message (for example an AADSTS code) says more than the {@code 401} would
    */
   @Override
   public boolean refreshAfterUnauthorized() {
-    Long rejected = lastSent.get();
+    Sent rejected = lastSent.get();
     lastSent.remove();
-    tokens.refreshAfterRejection(rejected == null ? -1 : rejected);
+    if (rejected != null
+        && tokens.now().isBefore(rejected.obtainedAt().plus(MIN_TOKEN_AGE_FOR_REFRESH))) {
+      return false;
+    }
+    tokens.refreshAfterRejection(rejected == null ? -1 : rejected.generation());
     return true;
   }
 

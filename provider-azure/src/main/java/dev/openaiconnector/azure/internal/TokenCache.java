@@ -1,5 +1,6 @@
 package dev.openaiconnector.azure.internal;
 
+import dev.openaiconnector.api.AuthenticationException;
 import dev.openaiconnector.api.CallInterruptedException;
 import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ConnectorException;
@@ -50,12 +51,17 @@ public final class TokenCache {
    *
    * @param token the token
    * @param generation increases with each fetched token
+   * @param obtainedAt when the token was fetched, by the cache's clock
    */
-  public record Issued(AccessToken token, long generation) {}
+  public record Issued(AccessToken token, long generation, Instant obtainedAt) {}
 
   private record Cached(Issued issued, Instant refreshAt) {
+    Instant lastUseAt() {
+      return issued.token().expiresAt().minus(EXPIRY_SKEW);
+    }
+
     boolean isValidAt(Instant now) {
-      return now.isBefore(issued.token().expiresAt().minus(EXPIRY_SKEW));
+      return now.isBefore(lastUseAt());
     }
   }
 
@@ -92,26 +98,32 @@ public final class TokenCache {
    * @throws ConnectorException when no valid token is cached and the fetch failed
    */
   public Issued acquire() {
-    Cached snapshot;
-    CompletableFuture<Issued> flight;
-    boolean leader = false;
-    synchronized (this) {
-      Instant now = clock.instant();
-      snapshot = cached;
-      if (snapshot != null && now.isBefore(snapshot.refreshAt())) {
-        return snapshot.issued();
+    while (true) {
+      Cached snapshot;
+      CompletableFuture<Issued> flight;
+      boolean leader = false;
+      synchronized (this) {
+        Instant now = clock.instant();
+        snapshot = cached;
+        if (snapshot != null && now.isBefore(snapshot.refreshAt())) {
+          return snapshot.issued();
+        }
+        if (inFlight == null) {
+          inFlight = new CompletableFuture<>();
+          leader = true;
+        }
+        flight = inFlight;
+        if (!leader && snapshot != null && snapshot.isValidAt(now)) {
+          // Another caller is fetching; this one goes on with the token that still works.
+          return snapshot.issued();
+        }
       }
-      if (inFlight == null) {
-        inFlight = new CompletableFuture<>();
-        leader = true;
+      Issued issued = leader ? fetch(flight, snapshot) : await(flight);
+      if (issued != null) {
+        return issued;
       }
-      flight = inFlight;
-      if (!leader && snapshot != null && snapshot.isValidAt(now)) {
-        // Another caller is fetching; this one goes on with the token that still works.
-        return snapshot.issued();
-      }
+      // The fetching caller was interrupted, this one was not: it tries again.
     }
-    return leader ? fetch(flight, snapshot) : await(flight);
   }
 
   /**
@@ -134,17 +146,30 @@ public final class TokenCache {
   }
 
   private Issued fetch(CompletableFuture<Issued> flight, @Nullable Cached previous) {
-    AccessToken token;
+    Issued issued;
     try {
-      token = source.fetch();
-    } catch (RuntimeException e) {
+      AccessToken token = source.fetch();
+      Instant obtained = clock.instant();
+      Instant refreshAt = refreshAt(token, obtained);
+      synchronized (this) {
+        issued = new Issued(token, ++generations, obtained);
+        cached = new Cached(issued, refreshAt);
+        inFlight = null;
+      }
+    } catch (Throwable e) {
+      // Whatever the source threw, even an Error, the fetch is over: a later caller fetches anew
+      // instead of waiting for a flight that never lands.
       Instant now = clock.instant();
       boolean keep;
       synchronized (this) {
         inFlight = null;
-        keep = previous != null && cached == previous && previous.isValidAt(now);
+        keep =
+            !(e instanceof Error)
+                && previous != null
+                && cached == previous
+                && previous.isValidAt(now);
         if (keep) {
-          Instant retryAt = now.plus(RETRY_AFTER_FAILURE);
+          Instant retryAt = min(now.plus(RETRY_AFTER_FAILURE), previous.lastUseAt());
           cached = new Cached(previous.issued(), retryAt);
         }
       }
@@ -161,37 +186,62 @@ public final class TokenCache {
       }
       throw e;
     }
-    Issued issued;
-    synchronized (this) {
-      issued = new Issued(token, ++generations);
-      cached = new Cached(issued, refreshAt(token, clock.instant()));
-      inFlight = null;
-    }
     flight.complete(issued);
     return issued;
   }
 
   private Instant refreshAt(AccessToken token, Instant obtained) {
+    Instant lastUse = token.expiresAt().minus(EXPIRY_SKEW);
+    if (!obtained.isBefore(lastUse)) {
+      throw new AuthenticationException(
+          "the access token from "
+              + source.describe()
+              + " expires at "
+              + token.expiresAt()
+              + ", within "
+              + EXPIRY_SKEW.toSeconds()
+              + " s of being obtained at "
+              + obtained
+              + ": too late to be used",
+          ErrorDetails.ofProvider(TokenHttp.PROVIDER_ID),
+          null);
+    }
+    Instant wanted;
     if (token.refreshAt() != null) {
       // The server's refresh_in: Entra ID knows when it wants tokens renewed.
-      return token.refreshAt();
+      wanted = token.refreshAt();
+    } else {
+      Instant byMargin = token.expiresAt().minus(refreshMargin);
+      // A token that lives shorter than twice the margin would otherwise be fetched again on
+      // every call; renew it halfway through its life instead.
+      Instant halfway =
+          obtained.plus(Duration.between(obtained, token.expiresAt()).dividedBy(2));
+      wanted = byMargin.isBefore(halfway) ? halfway : byMargin;
     }
-    Instant byMargin = token.expiresAt().minus(refreshMargin);
-    // A token that lives shorter than twice the margin would otherwise be fetched again on every
-    // call; renew it halfway through its life instead.
-    Instant halfway =
-        obtained.plus(Duration.between(obtained, token.expiresAt()).dividedBy(2));
-    return byMargin.isBefore(halfway) ? halfway : byMargin;
+    // The cached token is served without a validity check until refreshAt: never past the skew.
+    Instant clamped = min(wanted, lastUse);
+    return clamped.isBefore(obtained) ? obtained : clamped;
   }
 
-  private Issued await(CompletableFuture<Issued> flight) {
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
+  // Returns null when the fetching caller was interrupted and this one was not: it tries again.
+  private @Nullable Issued await(CompletableFuture<Issued> flight) {
     waiting.incrementAndGet();
     try {
       return flight.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (cause instanceof CallInterruptedException && !Thread.currentThread().isInterrupted()) {
+        return null;
+      }
       if (cause instanceof RuntimeException) {
         throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
       }
       throw new IllegalStateException("token fetch failed", cause);
     } catch (TimeoutException e) {
@@ -208,6 +258,15 @@ public final class TokenCache {
     } finally {
       waiting.decrementAndGet();
     }
+  }
+
+  /**
+   * Tells the time by the cache's clock, the one that stamps {@link Issued#obtainedAt()}.
+   *
+   * @return the current instant
+   */
+  public Instant now() {
+    return clock.instant();
   }
 
   /**

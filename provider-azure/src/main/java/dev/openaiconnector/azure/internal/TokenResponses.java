@@ -75,6 +75,10 @@ public final class TokenResponses {
     }
     Long refreshIn = number(json.get("refresh_in"));
     Instant refreshAt = refreshIn == null ? null : now.plusSeconds(refreshIn);
+    if (refreshAt != null && refreshAt.isAfter(expiresAt)) {
+      // A refresh_in at or past the expiry is no advice: the cache refreshes by its margin.
+      refreshAt = null;
+    }
     return new AccessToken(Secret.of((String) token), expiresAt, refreshAt);
   }
 

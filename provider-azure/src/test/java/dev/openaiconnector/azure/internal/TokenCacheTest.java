@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.openaiconnector.api.AuthenticationException;
+import dev.openaiconnector.api.CallInterruptedException;
 import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.Secret;
@@ -371,5 +372,125 @@ class TokenCacheTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void anErrorFromTheSourceDoesNotLeaveTheFetchInFlight() {
+    ScriptedSource source = new ScriptedSource();
+    source
+        .then(
+            () -> {
+              throw new AssertionError("broken source");
+            })
+        .then(() -> token("t1", Duration.ofHours(1)));
+    TokenCache cache = new TokenCache(source, clock, Duration.ofMinutes(5), Duration.ofMillis(50));
+
+    assertThatThrownBy(cache::get).isInstanceOf(AssertionError.class).hasMessage("broken source");
+    // The next caller fetches anew instead of waiting for a fetch that will never end.
+    assertThat(cache.get().token().reveal()).isEqualTo("t1");
+    assertThat(source.fetches).hasValue(2);
+  }
+
+  @Test
+  void aRefreshAtTheExpiryIsMovedBeforeTheSkew() {
+    ScriptedSource source = new ScriptedSource();
+    source
+        .then(
+            () -> {
+              Instant expiresAt = clock.instant().plus(Duration.ofHours(1));
+              return new AccessToken(Secret.of("t1"), expiresAt, expiresAt);
+            })
+        .then(() -> token("t2", Duration.ofHours(1)));
+    TokenCache cache = cache(source);
+    cache.get();
+    clock.advance(Duration.ofHours(1).minus(TokenCache.EXPIRY_SKEW));
+
+    assertThat(cache.get().token().reveal()).isEqualTo("t2");
+  }
+
+  @Test
+  void aZeroRefreshMarginStillRefreshesBeforeTheSkew() {
+    ScriptedSource source = new ScriptedSource();
+    source.then(() -> token("t1", Duration.ofHours(1))).then(() -> token("t2", Duration.ofHours(1)));
+    TokenCache cache = new TokenCache(source, clock, Duration.ZERO, Duration.ofSeconds(10));
+    cache.get();
+    clock.advance(Duration.ofHours(1).minus(TokenCache.EXPIRY_SKEW));
+
+    assertThat(cache.get().token().reveal()).isEqualTo("t2");
+  }
+
+  @Test
+  void accessTokenRejectsARefreshAfterTheExpiry() {
+    assertThatThrownBy(
+            () -> new AccessToken(Secret.of("t"), START, START.plusSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("refreshAt");
+  }
+
+  @Test
+  void aTokenThatArrivesInsideTheSkewIsRefused() {
+    ScriptedSource source = new ScriptedSource();
+    source.then(() -> token("nearly-expired-canary", Duration.ofSeconds(10)));
+    TokenCache cache = cache(source);
+
+    assertThatThrownBy(cache::get)
+        .isInstanceOf(AuthenticationException.class)
+        .hasMessageContaining(START.plusSeconds(10).toString())
+        .message()
+        .doesNotContain("nearly-expired-canary");
+  }
+
+  @Test
+  void theRetryAfterAFailedRefreshIsNotPastTheSkew() {
+    ScriptedSource source = new ScriptedSource();
+    source
+        .then(() -> token("t1", Duration.ofHours(1)))
+        .then(
+            () -> {
+              throw refused();
+            })
+        .then(() -> token("t2", Duration.ofHours(1)));
+    TokenCache cache = cache(source);
+    cache.get();
+    clock.advance(Duration.ofMinutes(59).plusSeconds(20));
+    assertThat(cache.get().token().reveal()).isEqualTo("t1");
+
+    clock.advance(Duration.ofSeconds(15)); // inside the skew, before the 30 s retry delay
+    assertThat(cache.get().token().reveal()).isEqualTo("t2");
+  }
+
+  @Test
+  void aWaiterTriesAgainWhenTheFetchingCallerWasInterrupted() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ScriptedSource source = new ScriptedSource();
+    source
+        .then(
+            () -> {
+              try {
+                release.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              throw new CallInterruptedException(
+                  "interrupted", ErrorDetails.ofProvider("azure"), null);
+            })
+        .then(() -> token("t2", Duration.ofHours(1)));
+    TokenCache cache = cache(source);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<AccessToken> leader = pool.submit(cache::get);
+      while (source.fetches.get() == 0) {
+        Thread.onSpinWait();
+      }
+      Future<AccessToken> waiter = pool.submit(cache::get);
+      awaitWaiting(cache, 1);
+      release.countDown();
+      assertThat(waiter.get(10, TimeUnit.SECONDS).token().reveal()).isEqualTo("t2");
+      assertThatThrownBy(() -> leader.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(CallInterruptedException.class);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(source.fetches).hasValue(2);
   }
 }
