@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 public class ContentFilterException extends NonRetriableException {
   private static final long serialVersionUID = 1L;
 
-  private final ContentFilterReport report;
+  // Transient: the report's lists are not serializable types; a deserialized copy reads NONE.
+  private final transient @Nullable ContentFilterReport report;
 
   /**
    * Creates the exception.
@@ -43,9 +44,11 @@ public class ContentFilterException extends NonRetriableException {
   /**
    * Returns the filter's verdicts on the prompt (and the answer, if it was cut).
    *
-   * @return the report, {@link ContentFilterReport#NONE} when the provider gave none
+   * @return the report, {@link ContentFilterReport#NONE} when the provider gave none (or after
+   *     deserialization)
    */
   public ContentFilterReport report() {
-    return report;
+    ContentFilterReport kept = report;
+    return kept == null ? ContentFilterReport.NONE : kept;
   }
 }

@@ -14,7 +14,7 @@ public class PartialEmbeddingException extends NonRetriableException {
   private static final long serialVersionUID = 1L;
 
   private final transient @Nullable List<@Nullable Embedding> byInput;
-  private final List<Integer> missing;
+  private final transient @Nullable List<Integer> missing;
 
   /**
    * Creates the exception.
@@ -59,9 +59,10 @@ public class PartialEmbeddingException extends NonRetriableException {
   /**
    * Returns the positions of the inputs without a vector, ascending.
    *
-   * @return the indices
+   * @return the indices; empty after deserialization
    */
   public List<Integer> missingIndices() {
-    return missing;
+    List<Integer> kept = missing;
+    return kept == null ? List.of() : kept;
   }
 }
