@@ -1,6 +1,7 @@
 package dev.openaiconnector.azure;
 
 import dev.openaiconnector.api.ConfigurationException;
+import dev.openaiconnector.api.Operation;
 import dev.openaiconnector.api.Secret;
 import dev.openaiconnector.azure.internal.AzureEndpoints;
 import dev.openaiconnector.openai.Authentication;
@@ -15,6 +16,7 @@ import dev.openaiconnector.spi.Provider;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +45,11 @@ import org.jspecify.annotations.Nullable;
  * {endpoint}/openai/deployments/{deployment}/chat/completions?api-version=2024-10-21}, with the
  * model left out of the body; and the v1 layout, {@code {endpoint}/openai/v1/chat/completions},
  * with the deployment name as the body's model and no api-version. The model a request names is
- * mapped to a deployment with {@link Builder#deployment(String, String)}; an unmapped model is
- * taken as the deployment's name.
+ * mapped to a deployment with {@link Builder#deployment(Operation, String, String)} for one
+ * operation, else {@link Builder#deployment(String, String)} for every operation; an unmapped model
+ * is taken as the deployment's name. Deployment names are made of {@code A-Za-z0-9._-}; a model
+ * taken as one that is not fails the call with a {@link
+ * dev.openaiconnector.api.RequestValidationException} before any request is sent.
  *
  * <p>With an {@link EntraCredential}, a {@code 401} drops the token, gets a new one and sends the
  * request once more; a second {@code 401} fails with {@link
@@ -188,6 +193,8 @@ public final class AzureOpenAiProvider implements Provider {
     private String apiVersion = DEFAULT_API_VERSION;
     private Layout layout = Layout.AUTO;
     private final Map<String, String> deployments = new LinkedHashMap<>();
+    private final Map<Operation, Map<String, String>> operationDeployments =
+        new EnumMap<>(Operation.class);
     private @Nullable Secret apiKey;
     private @Nullable EntraCredential credential;
     private @Nullable Duration connectTimeout;
@@ -322,22 +329,74 @@ public final class AzureOpenAiProvider implements Provider {
 
     /**
      * Maps a model name to the deployment that serves it, so that application code names models
-     * as it would for OpenAI. A model without a mapping is taken as the deployment's name.
+     * as it would for OpenAI, for every operation ({@link #deployment(Operation, String, String)}
+     * comes first). A model without a mapping is taken as the deployment's name.
      *
      * @param model the model a request names, for example {@code gpt-4o-mini}
-     * @param deployment the deployment's name in the Azure resource
+     * @param deployment the deployment's name in the Azure resource: {@code A-Za-z0-9._-}, not
+     *     {@code .} or {@code ..}
      * @return this builder
      */
     public Builder deployment(String model, String deployment) {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(deployment, "deployment");
+      if (checkMapping(null, model, deployment)) {
+        deployments.put(model.strip(), deployment.strip());
+      }
+      return this;
+    }
+
+    /**
+     * Maps a model name to the deployment that serves it for one operation, for example a chat
+     * model and an embeddings model that share a name but not a deployment. For a call, the
+     * operation's mapping comes first ({@link Operation#CHAT_STREAM} uses the {@link
+     * Operation#CHAT} mapping unless it has its own), then {@link #deployment(String, String)},
+     * else the model itself is taken as the deployment's name.
+     *
+     * @param operation the operation
+     * @param model the model a request names, for example {@code gpt-4o}
+     * @param deployment the deployment's name in the Azure resource: {@code A-Za-z0-9._-}, not
+     *     {@code .} or {@code ..}
+     * @return this builder
+     */
+    public Builder deployment(Operation operation, String model, String deployment) {
+      Objects.requireNonNull(operation, "operation");
+      Objects.requireNonNull(model, "model");
+      Objects.requireNonNull(deployment, "deployment");
+      if (checkMapping(operation, model, deployment)) {
+        operationDeployments
+            .computeIfAbsent(operation, o -> new LinkedHashMap<>())
+            .put(model.strip(), deployment.strip());
+      }
+      return this;
+    }
+
+    private boolean checkMapping(@Nullable Operation operation, String model, String deployment) {
+      String where = operation == null ? "" : " for " + operation;
       if (model.isBlank() || deployment.isBlank()) {
         problems.add(
-            "deployment mapping '" + model + "' -> '" + deployment + "' must name both sides");
-        return this;
+            "deployment mapping '"
+                + model
+                + "' -> '"
+                + deployment
+                + "'"
+                + where
+                + " must name both sides");
+        return false;
       }
-      deployments.put(model.strip(), deployment.strip());
-      return this;
+      if (!AzureEndpoints.isValidDeploymentName(deployment.strip())) {
+        problems.add(
+            "deployment name '"
+                + deployment.strip()
+                + "' (for model '"
+                + model.strip()
+                + "'"
+                + where
+                + ") must be made of "
+                + AzureEndpoints.allowedCharacters());
+        return false;
+      }
+      return true;
     }
 
     /**
@@ -552,8 +611,9 @@ public final class AzureOpenAiProvider implements Provider {
             .baseUrl(endpointSet)
             .endpoints(
                 resolved == Layout.V1
-                    ? AzureEndpoints.v1(endpointSet, deployments)
-                    : AzureEndpoints.deployments(endpointSet, apiVersion, deployments));
+                    ? AzureEndpoints.v1(endpointSet, deployments, operationDeployments)
+                    : AzureEndpoints.deployments(
+                        endpointSet, apiVersion, deployments, operationDeployments));
         EntraCredential entra = credential;
         if (entra != null) {
           block.authentication(entra.authentication());

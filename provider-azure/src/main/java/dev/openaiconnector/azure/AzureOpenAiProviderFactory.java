@@ -1,7 +1,9 @@
 package dev.openaiconnector.azure;
 
 import dev.openaiconnector.api.ConfigurationException;
+import dev.openaiconnector.api.Operation;
 import dev.openaiconnector.api.Secret;
+import dev.openaiconnector.azure.internal.AzureEndpoints;
 import dev.openaiconnector.spi.Capability;
 import dev.openaiconnector.spi.ProviderFactory;
 import dev.openaiconnector.spi.ProviderSettings;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Creates the Azure OpenAI provider from settings with the names Azure's own SDKs use. Found by
@@ -24,8 +27,9 @@ import java.util.Set;
  *   <tr><td>{@code OPENAI_API_VERSION}</td><td>the deployments layout's api-version</td></tr>
  *   <tr><td>{@code AZURE_OPENAI_LAYOUT}</td><td>{@code auto}, {@code deployments} or
  *       {@code v1}</td></tr>
- *   <tr><td>{@code AZURE_OPENAI_DEPLOYMENTS}</td><td>model to deployment, such as
- *       {@code gpt-4o-mini=my-chat,text-embedding-3-small=my-embeddings}</td></tr>
+ *   <tr><td>{@code AZURE_OPENAI_DEPLOYMENTS}</td><td>model to deployment, optionally per
+ *       operation, such as {@code gpt-4o-mini=my-chat,text-embedding-3-small=my-embeddings}
+ *       (see below)</td></tr>
  *   <tr><td>{@code AZURE_OPENAI_API_KEY}</td><td>the API key</td></tr>
  *   <tr><td>{@code AZURE_TENANT_ID}, {@code AZURE_CLIENT_ID}</td><td>the Entra ID
  *       application</td></tr>
@@ -41,6 +45,21 @@ import java.util.Set;
  *   <tr><td>{@code AZURE_POD_IDENTITY_AUTHORITY_HOST}</td><td>another instance metadata
  *       service host, as Azure's SDKs allow</td></tr>
  * </table>
+ *
+ * <p>{@code AZURE_OPENAI_DEPLOYMENTS} is a comma-separated list of entries {@code
+ * [operation:]model=deployment}, for example {@code
+ * chat:gpt-4o=chat-dep,embeddings:text-embedding-3-small=emb-dep,gpt-4o-mini=mini}. Blanks
+ * around entries and parts are ignored, as are empty entries. The operation prefix, any case, is
+ * one of {@code chat}, {@code chat_stream} (also {@code chat-stream} or {@code stream}), {@code
+ * embeddings} (or {@code embedding}) and {@code images} (or {@code image}); such an entry maps the
+ * model for that operation only (see {@link AzureOpenAiProvider.Builder#deployment(Operation,
+ * String, String)}; a stream follows {@code chat} unless it has its own entry). An entry without
+ * a prefix maps the model for every operation. A model name that itself holds a colon, such as a
+ * fine-tuned {@code ft:gpt-4o-mini:my-org::abc123}, is taken whole unless the text before its
+ * first colon is one of the operations above. A deployment name is made of {@code A-Za-z0-9._-}
+ * and is neither {@code .} nor {@code ..}. An entry without {@code =}, with an empty model or
+ * deployment, or with an invalid deployment name fails with a {@link ConfigurationException}
+ * naming the entry.
  *
  * <p>Authentication, the first that applies: the API key; a client secret; a client certificate;
  * a workload identity (the federated token file); else a managed identity, through App Service's
@@ -176,20 +195,69 @@ public final class AzureOpenAiProviderFactory implements ProviderFactory {
   }
 
   private static void deployments(String list, AzureOpenAiProvider.Builder builder) {
-    for (String pair : list.split(",")) {
-      if (pair.isBlank()) {
+    for (String entry : list.split(",")) {
+      if (entry.isBlank()) {
         continue;
       }
+      String pair = entry.strip();
       int equals = pair.indexOf('=');
       if (equals <= 0 || equals == pair.length() - 1) {
-        throw new ConfigurationException(
-            "AZURE_OPENAI_DEPLOYMENTS must be model=deployment pairs separated by commas, such as"
-                + " gpt-4o-mini=my-chat,text-embedding-3-small=my-embeddings; '"
-                + pair.strip()
-                + "' is not one",
-            null);
+        throw malformed(pair, "it is not [operation:]model=deployment");
       }
-      builder.deployment(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
+      String key = pair.substring(0, equals).strip();
+      String deployment = pair.substring(equals + 1).strip();
+      Operation operation = null;
+      int colon = key.indexOf(':');
+      if (colon >= 0) {
+        operation = operation(key.substring(0, colon));
+        if (operation != null) {
+          key = key.substring(colon + 1).strip();
+        }
+      }
+      if (key.isEmpty() || deployment.isEmpty()) {
+        throw malformed(pair, "it must name both the model and the deployment");
+      }
+      if (!AzureEndpoints.isValidDeploymentName(deployment)) {
+        throw malformed(
+            pair,
+            "the deployment name must be made of "
+                + AzureEndpoints.allowedCharacters());
+      }
+      if (operation == null) {
+        builder.deployment(key, deployment);
+      } else {
+        builder.deployment(operation, key, deployment);
+      }
+    }
+  }
+
+  private static ConfigurationException malformed(String entry, String why) {
+    return new ConfigurationException(
+        "AZURE_OPENAI_DEPLOYMENTS must be [operation:]model=deployment entries separated by"
+            + " commas, such as chat:gpt-4o=chat-dep,embeddings:text-embedding-3-small=emb-dep,"
+            + "gpt-4o-mini=mini; entry '"
+            + entry
+            + "' is malformed: "
+            + why,
+        null);
+  }
+
+  private static @Nullable Operation operation(String prefix) {
+    switch (prefix.strip().toLowerCase(Locale.ROOT)) {
+      case "chat":
+        return Operation.CHAT;
+      case "chat_stream":
+      case "chat-stream":
+      case "stream":
+        return Operation.CHAT_STREAM;
+      case "embeddings":
+      case "embedding":
+        return Operation.EMBEDDINGS;
+      case "images":
+      case "image":
+        return Operation.IMAGES;
+      default:
+        return null;
     }
   }
 }

@@ -11,6 +11,7 @@ import dev.openaiconnector.api.ConfigurationException;
 import dev.openaiconnector.api.ContentFilterException;
 import dev.openaiconnector.api.EmbeddingRequest;
 import dev.openaiconnector.api.RateLimitException;
+import dev.openaiconnector.api.RequestValidationException;
 import dev.openaiconnector.api.Secret;
 import dev.openaiconnector.conformance.OpenApiSpec;
 import dev.openaiconnector.spi.ChatEventSource;
@@ -105,6 +106,36 @@ class AzureOpenAiHttpTest {
     assertThat(chat.path()).isEqualTo("/openai/v1/chat/completions");
     assertThat(chat.queryParameter("api-version")).isEmpty();
     assertThat(chat.body()).contains("\"model\":\"chat-prod\"");
+  }
+
+  @Test
+  void unmappedModelThatCannotNameADeploymentFailsBeforeAnyRequest() {
+    server = FakeOpenAiServer.builder().azureApiKey("azure-key").start();
+    for (URI endpoint : new URI[] {server.azureEndpoint(), server.azureV1BaseUrl()}) {
+      try (AzureOpenAiProvider provider =
+          AzureOpenAiProvider.builder().endpoint(endpoint).apiKey("azure-key").build()) {
+        for (String model : new String[] {"../../admin", "gpt 4o", "a?b=c", ".."}) {
+          ChatRequest request = ChatRequest.builder().model(model).user("hi").build();
+          assertThatThrownBy(() -> provider.chat().complete(request, deadline()))
+              .isInstanceOf(RequestValidationException.class)
+              .hasMessageContaining("model '" + model + "'")
+              .hasMessageContaining("letters, digits, '.', '_' and '-'");
+          assertThatThrownBy(
+                  () -> provider.chatStream().orElseThrow().open(request, deadline()).close())
+              .isInstanceOf(RequestValidationException.class);
+          assertThatThrownBy(
+                  () ->
+                      provider
+                          .embeddings()
+                          .orElseThrow()
+                          .embed(
+                              EmbeddingRequest.builder().model(model).input("x").build(),
+                              deadline()))
+              .isInstanceOf(RequestValidationException.class);
+        }
+      }
+    }
+    assertThat(server.requestCount()).isZero();
   }
 
   @Test

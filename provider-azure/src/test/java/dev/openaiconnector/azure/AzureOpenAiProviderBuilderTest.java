@@ -61,6 +61,28 @@ class AzureOpenAiProviderBuilderTest {
   }
 
   @Test
+  void deploymentNamesOutsideTheAllowedCharactersAreRefused() {
+    AzureOpenAiProvider.Builder builder =
+        AzureOpenAiProvider.builder()
+            .endpoint("https://my-resource.openai.azure.com")
+            .apiKey(KEY)
+            .deployment("gpt-4o", "../admin")
+            .deployment(dev.openaiconnector.api.Operation.CHAT, "gpt-4o-mini", ".")
+            .deployment(dev.openaiconnector.api.Operation.IMAGES, "dall-e-3", "..")
+            .deployment(dev.openaiconnector.api.Operation.EMBEDDINGS, "emb", "a b")
+            .deployment(dev.openaiconnector.api.Operation.CHAT_STREAM, "gpt-4o", "ok.name_1-x");
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("'../admin' (for model 'gpt-4o')")
+        .hasMessageContaining("'.' (for model 'gpt-4o-mini' for CHAT)")
+        .hasMessageContaining("'..' (for model 'dall-e-3' for IMAGES)")
+        .hasMessageContaining("'a b' (for model 'emb' for EMBEDDINGS)")
+        .hasMessageNotContaining("ok.name_1-x")
+        .hasMessageContaining("letters, digits, '.', '_' and '-'");
+  }
+
+  @Test
   void buildReportsEveryProblemAtOnce() {
     AzureOpenAiProvider.Builder builder =
         AzureOpenAiProvider.builder()

@@ -3,12 +3,19 @@ package dev.openaiconnector.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ConfigurationException;
+import dev.openaiconnector.api.EmbeddingRequest;
+import dev.openaiconnector.spi.ChatEventSource;
+import dev.openaiconnector.spi.Deadline;
 import dev.openaiconnector.spi.ProviderFactory;
 import dev.openaiconnector.spi.ProviderSettings;
+import dev.openaiconnector.testkit.FakeOpenAiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -160,6 +167,75 @@ class AzureOpenAiProviderFactoryTest {
     env.remove("AZURE_OPENAI_DEPLOYMENTS");
     env.put("AZURE_OPENAI_LAYOUT", "sideways");
     assertThatThrownBy(this::create).hasMessageContaining("AZURE_OPENAI_LAYOUT");
+  }
+
+  @Test
+  void deploymentsMayBeMappedPerOperation() {
+    env.put("AZURE_OPENAI_API_KEY", "key");
+    env.put(
+        "AZURE_OPENAI_DEPLOYMENTS",
+        " chat:gpt-4o=chat-dep, embeddings:text-embedding-3-small=emb-dep,gpt-4o-mini=mini,"
+            + "STREAM:gpt-4o = stream-dep,ft:gpt-4o-mini:org::abc=ft-dep,");
+
+    FakeOpenAiServer server =
+        FakeOpenAiServer.builder()
+            .azureApiKey("key")
+            .azureDeployment("chat-dep", "gpt-4o")
+            .azureDeployment("stream-dep", "gpt-4o")
+            .azureDeployment("emb-dep", "text-embedding-3-small")
+            .azureDeployment("mini", "gpt-4o-mini")
+            .azureDeployment("ft-dep", "gpt-4o-mini")
+            .start();
+    env.put("AZURE_OPENAI_ENDPOINT", server.azureEndpoint().toString());
+    Deadline deadline = Deadline.after(Duration.ofSeconds(30));
+    try (server;
+        AzureOpenAiProvider provider = create()) {
+      provider.chat().complete(chat("gpt-4o"), deadline);
+      try (ChatEventSource stream = provider.chatStream().orElseThrow().open(chat("gpt-4o"), deadline)) {
+        while (stream.next() != null) {
+          // drain
+        }
+      }
+      provider
+          .embeddings()
+          .orElseThrow()
+          .embed(
+              EmbeddingRequest.builder().model("text-embedding-3-small").input("x").build(),
+              deadline);
+      provider.chat().complete(chat("gpt-4o-mini"), deadline);
+      provider.chat().complete(chat("ft:gpt-4o-mini:org::abc"), deadline);
+
+      assertThat(server.takeRequest().path()).startsWith("/openai/deployments/chat-dep/chat/");
+      assertThat(server.takeRequest().path()).startsWith("/openai/deployments/stream-dep/chat/");
+      assertThat(server.takeRequest().path()).startsWith("/openai/deployments/emb-dep/embeddings");
+      assertThat(server.takeRequest().path()).startsWith("/openai/deployments/mini/chat/");
+      assertThat(server.takeRequest().path()).startsWith("/openai/deployments/ft-dep/chat/");
+    }
+  }
+
+  private static ChatRequest chat(String model) {
+    return ChatRequest.builder().model(model).user("hi").build();
+  }
+
+  @Test
+  void malformedDeploymentEntriesAreNamed() {
+    env.put("AZURE_OPENAI_API_KEY", "key");
+    for (String entry :
+        List.of(
+            "chat:gpt-4o",
+            "chat:=chat-dep",
+            "embeddings:emb=",
+            "=dep",
+            "gpt-4o=a/b",
+            "images:dall-e-3=..",
+            "gpt-4o=my dep")) {
+      env.put("AZURE_OPENAI_DEPLOYMENTS", "gpt-4o-mini=mini," + entry);
+      assertThatThrownBy(this::create)
+          .as(entry)
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("AZURE_OPENAI_DEPLOYMENTS")
+          .hasMessageContaining("'" + entry + "'");
+    }
   }
 
   @Test
