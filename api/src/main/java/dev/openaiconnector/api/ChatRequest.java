@@ -609,15 +609,7 @@ public final class ChatRequest {
             "responseFormat json_object needs the word \"JSON\" in a message (the API rejects the"
                 + " request otherwise); say e.g. \"Answer in JSON.\" in the system message");
       }
-      if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-        problems.add(
-            "timeout must be positive, was " + timeout + "; leave it unset for the connector's");
-      }
-      if (maxRetries != null && maxRetries < 0) {
-        problems.add(
-            "maxRetries must be zero or more, was " + maxRetries
-                + "; use 0 to turn retries off for this request");
-      }
+      CallLimits.check(problems, timeout, maxRetries);
       checkTools(problems);
       if (!problems.isEmpty()) {
         throw new RequestValidationException(problems);

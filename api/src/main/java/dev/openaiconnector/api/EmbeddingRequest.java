@@ -283,12 +283,7 @@ public final class EmbeddingRequest {
       if (dimensions != null && dimensions < 1) {
         problems.add("dimensions must be positive, was " + dimensions);
       }
-      if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-        problems.add("timeout must be positive, was " + timeout);
-      }
-      if (maxRetries != null && maxRetries < 0) {
-        problems.add("maxRetries must be zero or more, was " + maxRetries);
-      }
+      CallLimits.check(problems, timeout, maxRetries);
       if (!problems.isEmpty()) {
         throw new RequestValidationException(problems);
       }

@@ -395,12 +395,7 @@ public final class ImageRequest {
       if (n != null && (n < 1 || n > 10)) {
         problems.add("n must be between 1 and 10, was " + n);
       }
-      if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-        problems.add("timeout must be positive, was " + timeout);
-      }
-      if (maxRetries != null && maxRetries < 0) {
-        problems.add("maxRetries must be zero or more, was " + maxRetries);
-      }
+      CallLimits.check(problems, timeout, maxRetries);
       String family = model.strip().toLowerCase(Locale.ROOT);
       if (family.equals("dall-e-2")) {
         checkDallE2(problems);

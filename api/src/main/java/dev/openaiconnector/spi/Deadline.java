@@ -10,6 +10,16 @@ import java.util.Objects;
  * monotonic clock, so a change of the wall clock does not move it. Immutable.
  */
 public final class Deadline {
+  // About 73 years: far enough to be no deadline, near enough that nanoTime arithmetic cannot
+  // overflow.
+  private static final long FOREVER_NANOS = Long.MAX_VALUE / 4;
+
+  /**
+   * The longest timeout a deadline tells apart, about 73 years; a longer one means the same. Use it
+   * to bound "forever" where a duration is configured.
+   */
+  public static final Duration LONGEST_TIMEOUT = Duration.ofNanos(FOREVER_NANOS);
+
   private final long nanoTime;
 
   private Deadline(long nanoTime) {
@@ -69,10 +79,6 @@ public final class Deadline {
   public String toString() {
     return "Deadline[remaining=" + remaining() + "]";
   }
-
-  // About 73 years: far enough to be no deadline, near enough that nanoTime arithmetic cannot
-  // overflow.
-  private static final long FOREVER_NANOS = Long.MAX_VALUE / 4;
 
   private static long saturatedNanos(Duration timeout) {
     long nanos;

@@ -6,6 +6,7 @@ import dev.openaiconnector.api.ClientRateLimitException;
 import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.RequestTimeoutException;
 import dev.openaiconnector.api.ServerException;
+import dev.openaiconnector.spi.Deadline;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -96,7 +97,7 @@ public final class ResilienceOptions {
    * bound as {@link dev.openaiconnector.spi.Deadline}'s, so that adding it to the monotonic clock
    * cannot overflow.
    */
-  public static final Duration LONGEST_DURATION = Duration.ofNanos(Long.MAX_VALUE / 4);
+  public static final Duration LONGEST_DURATION = Deadline.LONGEST_TIMEOUT;
 
   private static final ResilienceOptions DEFAULTS = builder().build();
 

@@ -7,11 +7,8 @@ import dev.openaiconnector.azure.internal.AzureEndpoints;
 import dev.openaiconnector.openai.Authentication;
 import dev.openaiconnector.openai.MaxTokensField;
 import dev.openaiconnector.openai.OpenAiCompatible;
+import dev.openaiconnector.openai.OpenAiCompatibleProvider;
 import dev.openaiconnector.spi.Capability;
-import dev.openaiconnector.spi.ChatPort;
-import dev.openaiconnector.spi.ChatStreamPort;
-import dev.openaiconnector.spi.EmbeddingsPort;
-import dev.openaiconnector.spi.ImagesPort;
 import dev.openaiconnector.spi.Provider;
 import java.net.URI;
 import java.time.Duration;
@@ -23,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -58,7 +54,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe; owned and closed by the connector it is given to.
  */
-public final class AzureOpenAiProvider implements Provider {
+public final class AzureOpenAiProvider extends OpenAiCompatibleProvider {
   /** The provider id, also the id of {@link AzureOpenAiProviderFactory}. */
   public static final String ID = "azure";
 
@@ -89,15 +85,18 @@ public final class AzureOpenAiProvider implements Provider {
     V1
   }
 
-  private final Provider delegate;
   private final URI endpoint;
   private final Layout layout;
   private final String apiVersion;
   private final String authentication;
 
   private AzureOpenAiProvider(
-      Provider delegate, URI endpoint, Layout layout, String apiVersion, String authentication) {
-    this.delegate = delegate;
+      OpenAiCompatible compatible,
+      URI endpoint,
+      Layout layout,
+      String apiVersion,
+      String authentication) {
+    super(compatible);
     this.endpoint = endpoint;
     this.layout = layout;
     this.apiVersion = apiVersion;
@@ -111,36 +110,6 @@ public final class AzureOpenAiProvider implements Provider {
    */
   public static Builder builder() {
     return new Builder();
-  }
-
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return delegate.capabilities();
-  }
-
-  @Override
-  public ChatPort chat() {
-    return delegate.chat();
-  }
-
-  @Override
-  public Optional<ChatStreamPort> chatStream() {
-    return delegate.chatStream();
-  }
-
-  @Override
-  public Optional<EmbeddingsPort> embeddings() {
-    return delegate.embeddings();
-  }
-
-  @Override
-  public Optional<ImagesPort> images() {
-    return delegate.images();
   }
 
   /**
@@ -168,11 +137,6 @@ public final class AzureOpenAiProvider implements Provider {
    */
   public String apiVersion() {
     return apiVersion;
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 
   @Override

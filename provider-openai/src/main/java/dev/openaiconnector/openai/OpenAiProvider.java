@@ -3,10 +3,6 @@ package dev.openaiconnector.openai;
 import dev.openaiconnector.api.ConfigurationException;
 import dev.openaiconnector.api.Secret;
 import dev.openaiconnector.spi.Capability;
-import dev.openaiconnector.spi.ChatPort;
-import dev.openaiconnector.spi.ChatStreamPort;
-import dev.openaiconnector.spi.EmbeddingsPort;
-import dev.openaiconnector.spi.ImagesPort;
 import dev.openaiconnector.spi.Provider;
 import java.net.URI;
 import java.time.Duration;
@@ -14,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -39,9 +34,34 @@ import org.jspecify.annotations.Nullable;
  * <p>An {@link OpenAiCompatible} configured for OpenAI: {@link Endpoints#openAi(URI)}, {@link
  * Authentication#bearer}, and the {@code OpenAI-Organization} and {@code OpenAI-Project} headers.
  *
+ * <p>Streams are sent with {@code "stream": true} and {@code "stream_options": {"include_usage":
+ * true}} and read event by event, never buffered whole; an error status before the stream starts
+ * fails {@code open} like a plain call, and a failure during the stream reaches {@code next()}:
+ *
+ * <table>
+ *   <caption>Stream failures</caption>
+ *   <tr><th>Failure</th><th>Exception</th></tr>
+ *   <tr><td>an error event ({@code data: {"error": ...}}, possibly after {@code event:
+ *       error})</td><td>by its code and type: rate limit, quota, content filter, invalid
+ *       request, else {@link dev.openaiconnector.api.ServerException}</td></tr>
+ *   <tr><td>a chunk that cannot be read</td>
+ *       <td>{@link dev.openaiconnector.api.UnexpectedResponseException}</td></tr>
+ *   <tr><td>the stream ends without {@code [DONE]}, or the connection drops</td>
+ *       <td>{@link dev.openaiconnector.api.ConnectionException}</td></tr>
+ *   <tr><td>nothing arrives within {@link Builder#streamIdleTimeout(Duration)}</td>
+ *       <td>{@link dev.openaiconnector.api.RequestTimeoutException}</td></tr>
+ *   <tr><td>the source was closed while being read</td>
+ *       <td>{@link dev.openaiconnector.api.StreamCancelledException}</td></tr>
+ * </table>
+ *
+ * <p>Embeddings: each batch of up to 2048 inputs is one {@code POST /embeddings} with {@code
+ * encoding_format: base64}, decoded straight into {@code float[]} (float JSON is read too). Images:
+ * one {@code POST /images/generations}; {@code b64_json} images come decoded, with the MIME type
+ * of the answer's {@code output_format} (else the request's, else {@code image/png}).
+ *
  * <p>Thread-safe; owned and closed by the connector it is given to.
  */
-public final class OpenAiProvider implements Provider {
+public final class OpenAiProvider extends OpenAiCompatibleProvider {
   /** The provider id, also the id of {@link OpenAiProviderFactory}. */
   public static final String ID = "openai";
 
@@ -62,12 +82,11 @@ public final class OpenAiProvider implements Provider {
         }
       };
 
-  // Everything on the wire is the building block's; this class only configures it for OpenAI.
-  private final OpenAiCompatible delegate;
   private final URI baseUrl;
 
-  private OpenAiProvider(OpenAiCompatible delegate, URI baseUrl) {
-    this.delegate = delegate;
+  // Everything on the wire is the building block's; this class only configures it for OpenAI.
+  private OpenAiProvider(OpenAiCompatible compatible, URI baseUrl) {
+    super(compatible);
     this.baseUrl = baseUrl;
   }
 
@@ -78,77 +97,6 @@ public final class OpenAiProvider implements Provider {
    */
   public static Builder builder() {
     return new Builder();
-  }
-
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return delegate.capabilities();
-  }
-
-  @Override
-  public ChatPort chat() {
-    return delegate.chat();
-  }
-
-  /**
-   * Returns the streamed chat port. Each request is sent with {@code "stream": true} and {@code
-   * "stream_options": {"include_usage": true}}; the server-sent events are read as they arrive,
-   * never buffered whole, and each delta is handed on as soon as its event is complete. The usage
-   * comes as the last delta. An error status before the stream starts fails {@code open} exactly
-   * like a plain call; a failure during the stream reaches {@code next()}:
-   *
-   * <table>
-   *   <caption>Stream failures</caption>
-   *   <tr><th>Failure</th><th>Exception</th></tr>
-   *   <tr><td>an error event ({@code data: {"error": ...}}, possibly after {@code event:
-   *       error})</td><td>by its code and type: rate limit, quota, content filter, invalid
-   *       request, else {@link dev.openaiconnector.api.ServerException}</td></tr>
-   *   <tr><td>a chunk that cannot be read</td>
-   *       <td>{@link dev.openaiconnector.api.UnexpectedResponseException}</td></tr>
-   *   <tr><td>the stream ends without {@code [DONE]}, or the connection drops</td>
-   *       <td>{@link dev.openaiconnector.api.ConnectionException}</td></tr>
-   *   <tr><td>nothing arrives within {@link Builder#streamIdleTimeout(Duration)}</td>
-   *       <td>{@link dev.openaiconnector.api.RequestTimeoutException}</td></tr>
-   *   <tr><td>the source was closed while being read</td>
-   *       <td>{@link dev.openaiconnector.api.StreamCancelledException}</td></tr>
-   * </table>
-   *
-   * @return the port
-   */
-  @Override
-  public Optional<ChatStreamPort> chatStream() {
-    return delegate.chatStream();
-  }
-
-  /**
-   * Returns the embeddings port: each batch of up to 2048 inputs is one {@code POST /embeddings}
-   * with {@code encoding_format: base64}, decoded straight into {@code float[]} (float JSON is read
-   * too, from a server that ignores the format). The vectors are placed by the answer's {@code
-   * index}; an answer that does not hold exactly one vector per input, all of one length, fails
-   * with {@link dev.openaiconnector.api.UnexpectedResponseException}. Errors map as for chat.
-   *
-   * @return the port
-   */
-  @Override
-  public Optional<EmbeddingsPort> embeddings() {
-    return delegate.embeddings();
-  }
-
-  /**
-   * Returns the image generation port: one {@code POST /images/generations}, options left unset
-   * not sent; {@code b64_json} images come decoded, with the MIME type of the answer's {@code
-   * output_format} (else the request's, else {@code image/png}). Errors map as for chat.
-   *
-   * @return the port
-   */
-  @Override
-  public Optional<ImagesPort> images() {
-    return delegate.images();
   }
 
   /**
@@ -162,16 +110,7 @@ public final class OpenAiProvider implements Provider {
 
   /** Counts the timeout tasks pending on the scheduler: body deadlines and stream idle timeouts. */
   int scheduledTimeouts() {
-    return delegate.scheduledTimeouts();
-  }
-
-  /**
-   * Closes the streams still open (their readers get a cancellation), stops the timeout thread,
-   * then closes the HTTP client.
-   */
-  @Override
-  public void close() {
-    delegate.close();
+    return compatible().scheduledTimeouts();
   }
 
   @Override

@@ -289,7 +289,7 @@ public final class HttpFailures {
    * @return a {@link CallInterruptedException}, a {@link RequestTimeoutException} or a {@link
    *     ConnectionException}
    */
-  public ConnectorException transportFailure(FeignException e) {
+  private ConnectorException transportFailure(FeignException e) {
     Throwable cause = e.getCause() == null ? e : e.getCause();
     return ioFailure(cause, "The call to " + providerId, ErrorDetails.ofProvider(providerId));
   }
