@@ -26,6 +26,7 @@ class HexagonRulesTest {
   private static final String OPENAI = ROOT + ".openai..";
   private static final String TESTKIT = ROOT + ".testkit..";
   private static final String AZURE = ROOT + ".azure..";
+  private static final String PGVECTOR = ROOT + ".knowledge.pgvector..";
 
   private static JavaClasses production;
 
@@ -59,7 +60,7 @@ class HexagonRulesTest {
     noClasses()
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(OPENAI, AZURE, "feign..", TESTKIT)
+        .resideInAnyPackage(OPENAI, AZURE, PGVECTOR, "feign..", TESTKIT)
         .check(atLeast(5, CORE));
   }
 
@@ -81,7 +82,7 @@ class HexagonRulesTest {
     noClasses()
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(CORE, TESTKIT)
+        .resideInAnyPackage(CORE, PGVECTOR, TESTKIT)
         .check(atLeast(8, OPENAI, AZURE));
   }
 
@@ -101,7 +102,7 @@ class HexagonRulesTest {
     noClasses()
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(CORE, OPENAI, AZURE, TESTKIT)
+        .resideInAnyPackage(CORE, OPENAI, AZURE, PGVECTOR, TESTKIT)
         .check(atLeast(40, API, SPI));
   }
 
@@ -110,8 +111,19 @@ class HexagonRulesTest {
     noClasses()
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(CORE, OPENAI, AZURE, "feign..", "com.fasterxml.jackson..")
+        .resideInAnyPackage(CORE, OPENAI, AZURE, PGVECTOR, "feign..", "com.fasterxml.jackson..")
         .check(atLeast(4, TESTKIT));
+  }
+
+  @Test
+  void pgvectorKnowledgeBaseUsesOnlyTheApiAndJdbc() {
+    // Plain JDBC: no pgvector-java, no JSON library, no core. The application brings the
+    // PostgreSQL driver with its DataSource; java.sql and javax.sql come with the JDK.
+    classes()
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", "javax.sql..", "org.jspecify.annotations..", API, PGVECTOR)
+        .check(atLeast(6, PGVECTOR));
   }
 
   @Test

@@ -1,0 +1,85 @@
+package dev.openaiconnector.knowledge.pgvector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** What the builder checks before it connects: no database needed. */
+class PgVectorKnowledgeBaseBuilderTest {
+  @Test
+  void acceptsPlainLowerCaseIdentifiers() {
+    PgVectorKnowledgeBase.builder()
+        .table("handbook_2024")
+        .table("_private")
+        .table("a".repeat(PgVectorKnowledgeBase.MAX_TABLE_NAME_LENGTH))
+        .schema("rag")
+        .schema("s".repeat(63));
+  }
+
+  @Test
+  void rejectsTableNamesThatAreNotPlainIdentifiers() {
+    for (String name : new String[] {"", "Handbook", "1table", "hand-book", "hand book",
+        "x\"; DROP TABLE y; --", "public.handbook", "pg_catalog", "caf\u00e9", "a\0",
+        "a".repeat(PgVectorKnowledgeBase.MAX_TABLE_NAME_LENGTH + 1)}) {
+      assertThatThrownBy(() -> PgVectorKnowledgeBase.builder().table(name))
+          .as(name)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("table must be 1 to 48 lower-case letters");
+    }
+  }
+
+  @Test
+  void rejectsSchemaNamesThatAreNotPlainIdentifiers() {
+    for (String name : new String[] {"", "Rag", "rag;", "\"rag\"", "pg_temp", "s".repeat(64)}) {
+      assertThatThrownBy(() -> PgVectorKnowledgeBase.builder().schema(name))
+          .as(name)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("schema must be 1 to 63");
+    }
+  }
+
+  @Test
+  void rejectsDimensionsAndEfSearchOutOfRange() {
+    assertThatThrownBy(() -> PgVectorKnowledgeBase.builder().dimensions(0))
+        .hasMessageContaining("dimensions must be from 1 to 16000, was 0");
+    assertThatThrownBy(() -> PgVectorKnowledgeBase.builder().dimensions(16001))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PgVectorKnowledgeBase.builder().efSearch(0))
+        .hasMessageContaining("efSearch must be from 1 to 1000");
+    assertThatThrownBy(() -> PgVectorKnowledgeBase.builder().efSearch(1001))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void buildReportsEverythingMissingAtOnce() {
+    assertThatThrownBy(() -> PgVectorKnowledgeBase.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("dataSource is not set")
+        .hasMessageContaining("table is not set")
+        .hasMessageContaining("dimensions are not set");
+  }
+
+  @Test
+  void moreDimensionsThanTheHnswIndexTakesNeedExactSearches() {
+    assertThatThrownBy(() -> PgVectorKnowledgeBase.builder().table("t").dimensions(3072).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("an HNSW index takes at most 2000 dimensions, not 3072")
+        .hasMessageContaining("hnswIndex(false)");
+    assertThatThrownBy(() ->
+        PgVectorKnowledgeBase.builder().table("t").dimensions(3072).hnswIndex(false).build())
+        .message()
+        .doesNotContain("HNSW");
+  }
+
+  @Test
+  void theSkipReasonSaysHowToStartADatabase() {
+    assertThat(TestDatabase.missingReason(null))
+        .contains(TestDatabase.URL_VARIABLE)
+        .contains("scripts/pgvector-server start");
+    assertThat(TestDatabase.missingReason("jdbc:postgresql://h/db")).isNull();
+    assertThatThrownBy(() -> TestDatabase.locate(" ", "true"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("CI=true");
+  }
+}
