@@ -7,26 +7,48 @@ import dev.openaiconnector.api.ChatResponse;
 import dev.openaiconnector.api.Choice;
 import dev.openaiconnector.api.FinishReason;
 import dev.openaiconnector.api.TokenUsage;
+import dev.openaiconnector.api.Tool;
+import dev.openaiconnector.api.ToolCall;
 import dev.openaiconnector.spi.ChatPort;
 import dev.openaiconnector.spi.Deadline;
-import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
-import org.jspecify.annotations.Nullable;
 
 /**
- * A scripted, recording chat port: answers come from a queue filled by the test, then from a
- * fallback function if one is set; every request is recorded. Thread-safe.
+ * A scripted, recording chat port. Each request gets, in this order: the next queued answer; the
+ * {@link #answerWith} function if one is set; the {@link #defaultAnswer} if nothing was ever
+ * queued (since the last {@link FakeProvider#reset()}) and the fake is not {@link
+ * FakeProvider#strict()}; else it fails with an {@link AssertionError} that says how many answers
+ * were scripted and what the request was. Every request is recorded, and every answer waits the
+ * {@link #latency} first. Thread-safe.
+ *
+ * <pre>{@code
+ * fake.chat()
+ *     .enqueueToolCall("get_weather", "{\"city\":\"Paris\"}")   // round 1: the model calls a tool
+ *     .enqueueText("It is sunny in Paris.");                    // round 2: the final answer
+ * }</pre>
  */
 public final class FakeChatPort implements ChatPort {
-  private final Deque<Function<ChatRequest, ChatResponse>> script = new ArrayDeque<>();
-  private final List<ChatRequest> requests = new ArrayList<>();
-  private @Nullable Function<ChatRequest, ChatResponse> fallback;
+  private final PortScript<ChatRequest, ChatResponse> script;
 
-  FakeChatPort() {}
+  FakeChatPort(FakeProvider.Shared shared) {
+    this.script =
+        new PortScript<>(
+            "FakeChatPort",
+            shared,
+            FakeChatPort::defaultAnswer,
+            false,
+            FakeChatPort::describe,
+            "enqueue(...), enqueueText(...), enqueueToolCall(...) or enqueueFailure(...)");
+  }
+
+  PortScript<ChatRequest, ChatResponse> script() {
+    return script;
+  }
 
   /**
    * Queues an answer.
@@ -34,9 +56,9 @@ public final class FakeChatPort implements ChatPort {
    * @param response the answer to return for the next unanswered request
    * @return this port
    */
-  public synchronized FakeChatPort enqueue(ChatResponse response) {
+  public FakeChatPort enqueue(ChatResponse response) {
     Objects.requireNonNull(response, "response");
-    script.add(request -> response);
+    script.enqueue(request -> response);
     return this;
   }
 
@@ -47,21 +69,58 @@ public final class FakeChatPort implements ChatPort {
    * @param text the answer's text
    * @return this port
    */
-  public synchronized FakeChatPort enqueueText(String text) {
+  public FakeChatPort enqueueText(String text) {
     Objects.requireNonNull(text, "text");
-    script.add(request -> textAnswer(request, text));
+    script.enqueue(request -> textAnswer(request, text));
     return this;
   }
 
   /**
-   * Queues a failure.
+   * Queues an answer that calls one tool, with finish reason {@code tool_calls}. The call's id is
+   * {@code call_fake_<round>_0}, where the round is one more than the assistant messages of the
+   * request it answers, so that every round's ids differ.
+   *
+   * @param name the tool's name
+   * @param arguments the arguments as the model would write them, usually a JSON object
+   * @return this port
+   */
+  public FakeChatPort enqueueToolCall(String name, String arguments) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(arguments, "arguments");
+    script.enqueue(
+        request ->
+            toolCallAnswer(
+                request,
+                List.of(new ToolCall(ChatDefaults.callId(ChatDefaults.round(request), 0), name,
+                    arguments))));
+    return this;
+  }
+
+  /**
+   * Queues an answer that calls these tools (in parallel, as the model may), with finish reason
+   * {@code tool_calls}.
+   *
+   * @param calls the calls, with their ids, at least one
+   * @return this port
+   */
+  public FakeChatPort enqueueToolCalls(ToolCall... calls) {
+    List<ToolCall> copy = List.of(calls);
+    if (copy.isEmpty()) {
+      throw new IllegalArgumentException("calls must hold at least one tool call");
+    }
+    script.enqueue(request -> toolCallAnswer(request, copy));
+    return this;
+  }
+
+  /**
+   * Queues a failure, such as a {@code RateLimitException}.
    *
    * @param failure the exception to throw for the next unanswered request
    * @return this port
    */
-  public synchronized FakeChatPort enqueueFailure(RuntimeException failure) {
+  public FakeChatPort enqueueFailure(RuntimeException failure) {
     Objects.requireNonNull(failure, "failure");
-    script.add(
+    script.enqueue(
         request -> {
           throw failure;
         });
@@ -69,30 +128,35 @@ public final class FakeChatPort implements ChatPort {
   }
 
   /**
-   * Answers every request the queue does not answer with a function of the request.
+   * Answers every request the queue does not answer with a function of the request; {@code
+   * answerWith(FakeChatPort::defaultAnswer)} keeps the default answers going after a script.
    *
    * @param answer computes the answer, or throws
    * @return this port
    */
-  public synchronized FakeChatPort answerWith(Function<ChatRequest, ChatResponse> answer) {
-    this.fallback = Objects.requireNonNull(answer, "answer");
+  public FakeChatPort answerWith(Function<ChatRequest, ChatResponse> answer) {
+    script.fallback(answer);
+    return this;
+  }
+
+  /**
+   * Makes every answer wait this long first, as a slow model would; an answer that would outlast
+   * the call's deadline fails with a {@code RequestTimeoutException} when the deadline passes,
+   * and an interrupted wait with a {@code CallInterruptedException}.
+   *
+   * @param latency the wait, zero (the default) for none
+   * @return this port
+   */
+  public FakeChatPort latency(Duration latency) {
+    script.latency(latency);
     return this;
   }
 
   @Override
   public ChatResponse complete(ChatRequest request, Deadline deadline) {
-    Function<ChatRequest, ChatResponse> next;
-    synchronized (this) {
-      requests.add(request);
-      next = script.isEmpty() ? fallback : script.poll();
-      if (next == null) {
-        throw new IllegalStateException(
-            "FakeChatPort has no answer for request #"
-                + requests.size()
-                + "; script one with enqueue(...), enqueueText(...) or answerWith(...)");
-      }
-    }
-    return next.apply(request);
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(deadline, "deadline");
+    return script.answer(request, deadline);
   }
 
   /**
@@ -100,8 +164,8 @@ public final class FakeChatPort implements ChatPort {
    *
    * @return a copy of the recorded requests
    */
-  public synchronized List<ChatRequest> requests() {
-    return List.copyOf(requests);
+  public List<ChatRequest> requests() {
+    return script.requests();
   }
 
   /**
@@ -110,11 +174,8 @@ public final class FakeChatPort implements ChatPort {
    * @return the request
    * @throws IllegalStateException if there was none
    */
-  public synchronized ChatRequest lastRequest() {
-    if (requests.isEmpty()) {
-      throw new IllegalStateException("FakeChatPort has received no request");
-    }
-    return requests.get(requests.size() - 1);
+  public ChatRequest lastRequest() {
+    return script.lastRequest();
   }
 
   /**
@@ -122,8 +183,8 @@ public final class FakeChatPort implements ChatPort {
    *
    * @return the count
    */
-  public synchronized int remaining() {
-    return script.size();
+  public int remaining() {
+    return script.remaining();
   }
 
   /**
@@ -135,19 +196,86 @@ public final class FakeChatPort implements ChatPort {
    * @return the response
    */
   public static ChatResponse textAnswer(ChatRequest request, String text) {
-    long promptChars = 0;
-    for (ChatMessage message : request.messages()) {
-      promptChars += message.text().length();
-    }
     return ChatResponse.builder()
         .id("fake-" + Integer.toHexString(text.hashCode()))
         .model(request.model())
         .choice(new Choice(0, AssistantMessage.of(text), FinishReason.STOP))
-        .usage(TokenUsage.of(tokens(promptChars), tokens(text.length())))
+        .usage(
+            TokenUsage.of(
+                ChatDefaults.tokens(ChatDefaults.promptChars(request)),
+                ChatDefaults.tokens(text.length())))
         .build();
   }
 
-  private static long tokens(long chars) {
-    return (chars + 3) / 4;
+  /**
+   * Builds the answer given when nothing is scripted, the same {@link FakeOpenAiServer} gives to
+   * the same request, first rule that applies:
+   *
+   * <ol>
+   *   <li>when the last message is a user message and tools are offered (and the tool choice is
+   *       not {@code none}): finish reason {@code tool_calls}, one call to the named tool, else one
+   *       to each tool in order (only the first when parallel tool calls are off), with ids {@code
+   *       call_fake_<round>_<i>} and as arguments a sample of the tool's schema (strings {@code
+   *       "sample"}, integers 1, numbers 1.5, booleans true, the first enum value...);
+   *   <li>with a {@code json_schema} response format: a sample of the schema, as JSON;
+   *   <li>when the conversation ends with tool results: {@code Echo: tool results: <a>; <b>};
+   *   <li>else {@code Echo: <last user text>}, plus {@code [n images]} for image parts.
+   * </ol>
+   *
+   * <p>In JSON mode the echo is {@code {"echo": "<text>"}}. A text longer than {@code maxTokens}
+   * (at four characters a token) is cut, with finish reason {@code length}. There are {@code n}
+   * identical choices; the usage is about four characters a token.
+   *
+   * @param request the request answered
+   * @return the response
+   * @throws IllegalArgumentException if a schema cannot be sampled
+   */
+  public static ChatResponse defaultAnswer(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    return ChatDefaults.answer(request);
+  }
+
+  private static ChatResponse toolCallAnswer(ChatRequest request, List<ToolCall> calls) {
+    long chars = 0;
+    for (ToolCall call : calls) {
+      chars += call.name().length() + call.arguments().length();
+    }
+    return ChatResponse.builder()
+        .id("fake-calls-" + Integer.toHexString(calls.hashCode()))
+        .model(request.model())
+        .choice(new Choice(0, new AssistantMessage(null, calls, null), FinishReason.TOOL_CALLS))
+        .usage(
+            TokenUsage.of(
+                ChatDefaults.tokens(ChatDefaults.promptChars(request)), ChatDefaults.tokens(chars)))
+        .build();
+  }
+
+  /** The request as a misuse message shows it: model, size, the last message, the tools. */
+  static String describe(ChatRequest request) {
+    List<ChatMessage> messages = request.messages();
+    StringBuilder out = new StringBuilder("model ").append(request.model());
+    out.append(", ").append(messages.size());
+    out.append(messages.size() == 1 ? " message" : " messages");
+    if (!messages.isEmpty()) {
+      ChatMessage last = messages.get(messages.size() - 1);
+      out.append(", the last one ")
+          .append(last.role().name().toLowerCase(Locale.ROOT))
+          .append(' ')
+          .append(excerpt(last.text()));
+    }
+    if (!request.tools().isEmpty()) {
+      List<String> names = new ArrayList<>();
+      for (Tool tool : request.tools()) {
+        names.add(tool.name());
+      }
+      out.append(", tools ").append(names);
+    }
+    return out.toString();
+  }
+
+  /** A text cut to 60 characters, quoted, for a misuse message. */
+  static String excerpt(String text) {
+    String oneLine = text.replace('\n', ' ');
+    return "\"" + (oneLine.length() > 60 ? oneLine.substring(0, 59) + "\u2026" : oneLine) + "\"";
   }
 }

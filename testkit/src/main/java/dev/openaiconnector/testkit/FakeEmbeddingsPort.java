@@ -7,18 +7,19 @@ import dev.openaiconnector.api.TokenUsage;
 import dev.openaiconnector.spi.Deadline;
 import dev.openaiconnector.spi.EmbeddingsPort;
 import dev.openaiconnector.testkit.internal.FakeVectors;
-import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A scripted, recording embeddings port: answers come from a queue filled by the test, then from a
- * fallback function if one is set, else from {@link #defaultAnswer}, the same vectors {@link
- * FakeOpenAiServer} returns. Every batch is recorded. Thread-safe.
+ * A scripted, recording embeddings port: each batch gets, in this order, the next queued answer;
+ * the {@link #answerWith} function if one is set; else {@link #defaultAnswer}, the same
+ * bag-of-words vectors {@link FakeOpenAiServer} returns (unless the fake is {@link
+ * FakeProvider#strict()}: then the batch fails with an {@link AssertionError}). Every batch is
+ * recorded, and every answer waits the {@link #latency} first. Thread-safe.
  *
  * <pre>{@code
  * fake.embeddingsPort().enqueueFailure(new ServerException("boom", details, null));  // script
@@ -27,12 +28,23 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class FakeEmbeddingsPort implements EmbeddingsPort {
-  private final Deque<Function<EmbeddingRequest, EmbeddingResponse>> script = new ArrayDeque<>();
-  private final List<EmbeddingRequest> requests = new ArrayList<>();
-  private @Nullable Function<EmbeddingRequest, EmbeddingResponse> fallback;
+  private final PortScript<EmbeddingRequest, EmbeddingResponse> script;
   private volatile int maxInputsPerRequest = 2048;
 
-  FakeEmbeddingsPort() {}
+  FakeEmbeddingsPort(FakeProvider.Shared shared) {
+    this.script =
+        new PortScript<>(
+            "FakeEmbeddingsPort",
+            shared,
+            FakeEmbeddingsPort::defaultAnswer,
+            true,
+            FakeEmbeddingsPort::describe,
+            "enqueue(...) or enqueueFailure(...)");
+  }
+
+  PortScript<EmbeddingRequest, EmbeddingResponse> script() {
+    return script;
+  }
 
   /**
    * Queues an answer, returned as is, even if it does not match the batch: to test how the core
@@ -41,9 +53,9 @@ public final class FakeEmbeddingsPort implements EmbeddingsPort {
    * @param response the answer to return for the next unanswered batch
    * @return this port
    */
-  public synchronized FakeEmbeddingsPort enqueue(EmbeddingResponse response) {
+  public FakeEmbeddingsPort enqueue(EmbeddingResponse response) {
     Objects.requireNonNull(response, "response");
-    script.add(request -> response);
+    script.enqueue(request -> response);
     return this;
   }
 
@@ -53,9 +65,9 @@ public final class FakeEmbeddingsPort implements EmbeddingsPort {
    * @param failure the exception to throw for the next unanswered batch
    * @return this port
    */
-  public synchronized FakeEmbeddingsPort enqueueFailure(RuntimeException failure) {
+  public FakeEmbeddingsPort enqueueFailure(RuntimeException failure) {
     Objects.requireNonNull(failure, "failure");
-    script.add(
+    script.enqueue(
         request -> {
           throw failure;
         });
@@ -69,9 +81,20 @@ public final class FakeEmbeddingsPort implements EmbeddingsPort {
    * @param answer computes the answer, or throws
    * @return this port
    */
-  public synchronized FakeEmbeddingsPort answerWith(
-      Function<EmbeddingRequest, EmbeddingResponse> answer) {
-    this.fallback = Objects.requireNonNull(answer, "answer");
+  public FakeEmbeddingsPort answerWith(Function<EmbeddingRequest, EmbeddingResponse> answer) {
+    script.fallback(answer);
+    return this;
+  }
+
+  /**
+   * Makes every answer wait this long first; an answer that would outlast the call's deadline
+   * fails with a {@code RequestTimeoutException} when the deadline passes.
+   *
+   * @param latency the wait, zero (the default) for none
+   * @return this port
+   */
+  public FakeEmbeddingsPort latency(Duration latency) {
+    script.latency(latency);
     return this;
   }
 
@@ -98,12 +121,7 @@ public final class FakeEmbeddingsPort implements EmbeddingsPort {
   public EmbeddingResponse embed(EmbeddingRequest request, Deadline deadline) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(deadline, "deadline");
-    Function<EmbeddingRequest, EmbeddingResponse> next;
-    synchronized (this) {
-      requests.add(request);
-      next = script.isEmpty() ? fallback : script.poll();
-    }
-    return next == null ? defaultAnswer(request) : next.apply(request);
+    return script.answer(request, deadline);
   }
 
   /**
@@ -112,8 +130,8 @@ public final class FakeEmbeddingsPort implements EmbeddingsPort {
    *
    * @return a copy of the recorded batches
    */
-  public synchronized List<EmbeddingRequest> requests() {
-    return List.copyOf(requests);
+  public List<EmbeddingRequest> requests() {
+    return script.requests();
   }
 
   /**
@@ -122,11 +140,8 @@ public final class FakeEmbeddingsPort implements EmbeddingsPort {
    * @return the batch
    * @throws IllegalStateException if there was none
    */
-  public synchronized EmbeddingRequest lastRequest() {
-    if (requests.isEmpty()) {
-      throw new IllegalStateException("FakeEmbeddingsPort has received no request");
-    }
-    return requests.get(requests.size() - 1);
+  public EmbeddingRequest lastRequest() {
+    return script.lastRequest();
   }
 
   /**
@@ -134,8 +149,8 @@ public final class FakeEmbeddingsPort implements EmbeddingsPort {
    *
    * @return the count
    */
-  public synchronized int remaining() {
-    return script.size();
+  public int remaining() {
+    return script.remaining();
   }
 
   /**
@@ -157,9 +172,27 @@ public final class FakeEmbeddingsPort implements EmbeddingsPort {
     return new EmbeddingResponse(embeddings, request.model(), TokenUsage.of(tokens, 0), null);
   }
 
+  /** The batch as a misuse message shows it: model, size, the first input. */
+  private static String describe(EmbeddingRequest request) {
+    List<String> inputs = request.inputs();
+    return "model "
+        + request.model()
+        + ", "
+        + inputs.size()
+        + (inputs.size() == 1 ? " input " : " inputs, the first ")
+        + (inputs.isEmpty() ? "" : FakeChatPort.excerpt(inputs.get(0)));
+  }
+
   /**
-   * Returns the vector the fakes give a text: seeded by the model and the text, L2-normalised, the
-   * same as {@link FakeOpenAiServer} sends, so tests can compute what to expect.
+   * Returns the vector the fakes give a text, the same as {@link FakeOpenAiServer} sends, so tests
+   * can compute what to expect: a bag of words hashed into the dimensions. The text's words (runs
+   * of letters and digits, lower-cased, without common English function words such as "the", "is"
+   * or "of" unless it has nothing else) each add {@code +1} or {@code -1} to one dimension, both
+   * chosen by a hash of the model and the word; the sum is L2-normalised. So texts that share words
+   * are similar (the cosine is about the share of words in common), texts that share none are
+   * nearly orthogonal, and case, punctuation and word order make no difference: a test of
+   * retrieval gets meaningful nearest neighbours without a script. A text without letters or
+   * digits is hashed whole. Fewer {@code dimensions} hash the same words into fewer dimensions.
    *
    * @param model the model id
    * @param text the text

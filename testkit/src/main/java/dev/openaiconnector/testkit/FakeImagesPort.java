@@ -9,27 +9,38 @@ import dev.openaiconnector.spi.ImagesPort;
 import dev.openaiconnector.testkit.internal.FakePng;
 import dev.openaiconnector.testkit.internal.FakeVectors;
 import java.net.URI;
-import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
-import org.jspecify.annotations.Nullable;
 
 /**
- * A scripted, recording image generation port: answers come from a queue filled by the test, then
- * from a fallback function if one is set, else from {@link #defaultAnswer}. Every request is
- * recorded. Thread-safe.
+ * A scripted, recording image generation port: each request gets, in this order, the next queued
+ * answer; the {@link #answerWith} function if one is set; else {@link #defaultAnswer} (unless the
+ * fake is {@link FakeProvider#strict()}: then the request fails with an {@link AssertionError}).
+ * Every request is recorded, and every answer waits the {@link #latency} first. Thread-safe.
  */
 public final class FakeImagesPort implements ImagesPort {
-  private final Deque<Function<ImageRequest, ImageResponse>> script = new ArrayDeque<>();
-  private final List<ImageRequest> requests = new ArrayList<>();
-  private @Nullable Function<ImageRequest, ImageResponse> fallback;
+  private final PortScript<ImageRequest, ImageResponse> script;
 
-  FakeImagesPort() {}
+  FakeImagesPort(FakeProvider.Shared shared) {
+    this.script =
+        new PortScript<>(
+            "FakeImagesPort",
+            shared,
+            FakeImagesPort::defaultAnswer,
+            true,
+            request ->
+                "model " + request.model() + ", prompt " + FakeChatPort.excerpt(request.prompt()),
+            "enqueue(...) or enqueueFailure(...)");
+  }
+
+  PortScript<ImageRequest, ImageResponse> script() {
+    return script;
+  }
 
   /**
    * Queues an answer.
@@ -37,9 +48,9 @@ public final class FakeImagesPort implements ImagesPort {
    * @param response the answer to return for the next unanswered request
    * @return this port
    */
-  public synchronized FakeImagesPort enqueue(ImageResponse response) {
+  public FakeImagesPort enqueue(ImageResponse response) {
     Objects.requireNonNull(response, "response");
-    script.add(request -> response);
+    script.enqueue(request -> response);
     return this;
   }
 
@@ -49,9 +60,9 @@ public final class FakeImagesPort implements ImagesPort {
    * @param failure the exception to throw for the next unanswered request
    * @return this port
    */
-  public synchronized FakeImagesPort enqueueFailure(RuntimeException failure) {
+  public FakeImagesPort enqueueFailure(RuntimeException failure) {
     Objects.requireNonNull(failure, "failure");
-    script.add(
+    script.enqueue(
         request -> {
           throw failure;
         });
@@ -65,8 +76,20 @@ public final class FakeImagesPort implements ImagesPort {
    * @param answer computes the answer, or throws
    * @return this port
    */
-  public synchronized FakeImagesPort answerWith(Function<ImageRequest, ImageResponse> answer) {
-    this.fallback = Objects.requireNonNull(answer, "answer");
+  public FakeImagesPort answerWith(Function<ImageRequest, ImageResponse> answer) {
+    script.fallback(answer);
+    return this;
+  }
+
+  /**
+   * Makes every answer wait this long first; an answer that would outlast the call's deadline
+   * fails with a {@code RequestTimeoutException} when the deadline passes.
+   *
+   * @param latency the wait, zero (the default) for none
+   * @return this port
+   */
+  public FakeImagesPort latency(Duration latency) {
+    script.latency(latency);
     return this;
   }
 
@@ -74,12 +97,7 @@ public final class FakeImagesPort implements ImagesPort {
   public ImageResponse generate(ImageRequest request, Deadline deadline) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(deadline, "deadline");
-    Function<ImageRequest, ImageResponse> next;
-    synchronized (this) {
-      requests.add(request);
-      next = script.isEmpty() ? fallback : script.poll();
-    }
-    return next == null ? defaultAnswer(request) : next.apply(request);
+    return script.answer(request, deadline);
   }
 
   /**
@@ -87,8 +105,8 @@ public final class FakeImagesPort implements ImagesPort {
    *
    * @return a copy of the recorded requests
    */
-  public synchronized List<ImageRequest> requests() {
-    return List.copyOf(requests);
+  public List<ImageRequest> requests() {
+    return script.requests();
   }
 
   /**
@@ -97,11 +115,8 @@ public final class FakeImagesPort implements ImagesPort {
    * @return the request
    * @throws IllegalStateException if there was none
    */
-  public synchronized ImageRequest lastRequest() {
-    if (requests.isEmpty()) {
-      throw new IllegalStateException("FakeImagesPort has received no request");
-    }
-    return requests.get(requests.size() - 1);
+  public ImageRequest lastRequest() {
+    return script.lastRequest();
   }
 
   /**
@@ -109,8 +124,8 @@ public final class FakeImagesPort implements ImagesPort {
    *
    * @return the count
    */
-  public synchronized int remaining() {
-    return script.size();
+  public int remaining() {
+    return script.remaining();
   }
 
   /**

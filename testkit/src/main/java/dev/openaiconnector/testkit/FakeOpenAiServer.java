@@ -88,8 +88,9 @@ import org.jspecify.annotations.Nullable;
  *       {@code ["string","null"]} and {@code anyOf}/{@code oneOf} the first non-null choice; {@code
  *       allOf} the merged parts; local {@code $ref}s are followed, and a recursion ends in {@code
  *       null} or an empty array where the schema allows it.
- *   <li>{@code POST /v1/embeddings}: per input a deterministic unit vector seeded by the model and
- *       the text ({@link FakeEmbeddingsPort#vector}), of {@code dimensions} or the model's own
+ *   <li>{@code POST /v1/embeddings}: per input a deterministic bag-of-words unit vector ({@link
+ *       FakeEmbeddingsPort#vector}: texts sharing words are similar), of {@code dimensions} or the
+ *       model's own
  *       length (3072 for {@code text-embedding-3-large}, else 1536), as float JSON or, for {@code
  *       encoding_format: base64}, little-endian float32 in base64; usage at about four characters
  *       a token, at least one per input. {@code 400} with {@code param} for an empty list, an empty
@@ -139,7 +140,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService handlers;
-  private final @Nullable String apiKey;
+  private final OpenAiRoutes.KeyCheck keys;
   private final AzureRoutes.@Nullable Settings azure;
   private final int streamChunkLength;
   private final URI baseUrl;
@@ -152,10 +153,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
   private FakeOpenAiServer(
       int port,
-      @Nullable String apiKey,
+      OpenAiRoutes.KeyCheck keys,
       AzureRoutes.@Nullable Settings azure,
       int streamChunkLength) {
-    this.apiKey = apiKey;
+    this.keys = keys;
     this.azure = azure;
     this.streamChunkLength = streamChunkLength;
     InetSocketAddress address = new InetSocketAddress(loopback(), port);
@@ -370,6 +371,21 @@ public final class FakeOpenAiServer implements AutoCloseable {
   }
 
   /**
+   * Forgets the queued responses and the recorded requests, taken or not, and the connections
+   * counted; request numbers (in ids such as {@code req_fake_<n>} and {@code chatcmpl-fake-<n>})
+   * start again at 1. The options the server was built with stay. The JUnit extension calls this
+   * before each test, so that each test sees only its own requests.
+   */
+  public void reset() {
+    synchronized (received) {
+      script.clear();
+      untaken.clear();
+      received.clear();
+      clients.clear();
+    }
+  }
+
+  /**
    * Stops at once: open connections are closed, waits end, the port is free when this returns.
    * Idempotent.
    */
@@ -391,72 +407,111 @@ public final class FakeOpenAiServer implements AutoCloseable {
   }
 
   /**
-   * Runs a server from the command line until the process is stopped.
+   * Runs a server from the command line: prints its base URL ({@code http://127.0.0.1:<port>/v1})
+   * alone on the first line of standard output, then serves until the process is stopped (Ctrl+C,
+   * SIGINT or SIGTERM), or, with {@code --stop-on-stdin-close}, until standard input closes. Hints
+   * for people go to standard error. From a clone of the repository:
    *
    * <pre>{@code
-   * java -cp openai-connector-testkit.jar:openai-connector-api.jar \
-   *     dev.openaiconnector.testkit.FakeOpenAiServer [port] [--api-key=KEY] \
-   *     [--azure] [--azure-api-key=KEY] [--azure-deployment=NAME=MODEL]...
+   * ./mvnw -q -B -Pfake-server -pl testkit -am compile -Dexec.args="--port=8080"
    * }</pre>
    *
-   * @param args an optional port ({@code 0} or none for a free one), an optional {@code
-   *     --api-key=KEY} that requests must carry, and Azure mode ({@link Builder#azure()}) with
-   *     {@code --azure}, {@code --azure-api-key=KEY} or {@code --azure-deployment=NAME=MODEL}
-   *     (repeatable)
+   * <p>or, with the jar: {@code java -jar openai-connector-testkit.jar [options]} (the server
+   * needs nothing else on the class path). Options:
+   *
+   * <ul>
+   *   <li>{@code --port=N} (or just {@code N}): the port on {@code 127.0.0.1}; 0 or none for a free
+   *       one;
+   *   <li>{@code --api-key=KEY}: the only key {@code Authorization: Bearer} may carry (by default
+   *       any);
+   *   <li>{@code --stream-chunk-length=N}: stream unscripted answers N characters a chunk instead
+   *       of a word a chunk;
+   *   <li>{@code --azure}: Azure OpenAI mode ({@link Builder#azure()}); its endpoint is the base
+   *       URL without {@code /v1}; {@code --azure-api-key=KEY}, {@code
+   *       --azure-bearer-token=TOKEN} and {@code --azure-deployment=NAME=MODEL} (repeatable) turn
+   *       it on too;
+   *   <li>{@code --stop-on-stdin-close}: also stop when standard input reaches its end, so that a
+   *       harness that dies takes the server with it (leave it off when standard input is {@code
+   *       /dev/null}, as for a background job);
+   *   <li>{@code --help}: print this usage and exit.
+   * </ul>
+   *
+   * <p>Exits with status 2 for a bad option and 1 when the port is taken.
+   *
+   * @param args the options
    * @throws InterruptedException if the waiting main thread is interrupted
    */
   public static void main(String[] args) throws InterruptedException {
-    FakeOpenAiServer server;
+    CommandLine options;
     try {
-      server = startFromCommandLine(args, System.out);
+      options = CommandLine.parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
-      System.err.println(
-          "Usage: java dev.openaiconnector.testkit.FakeOpenAiServer [port] [--api-key=KEY]"
-              + " [--azure] [--azure-api-key=KEY] [--azure-deployment=NAME=MODEL]...");
+      System.err.print(CommandLine.USAGE);
       System.exit(2);
       return;
     }
+    if (options.help()) {
+      System.out.print(CommandLine.USAGE);
+      return;
+    }
+    FakeOpenAiServer server;
+    try {
+      server = options.builder().start();
+    } catch (UncheckedIOException e) {
+      System.err.println(e.getMessage());
+      System.exit(1);
+      return;
+    }
+    System.out.println(server.baseUrl());
+    System.out.flush();
+    System.err.println(options.hints(server));
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  stopped.countDown();
-                },
-                "fake-openai-shutdown"));
+    Thread hook =
+        new Thread(
+            () -> {
+              server.close();
+              stopped.countDown();
+            },
+            "fake-openai-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    if (options.stopOnStdinClose()) {
+      Thread reader =
+          new Thread(
+              () -> {
+                try {
+                  while (System.in.read() >= 0) {
+                    // Whatever comes in is ignored; only the end counts.
+                  }
+                } catch (IOException e) {
+                  // A broken standard input is as good as a closed one.
+                }
+                stopped.countDown();
+              },
+              "fake-openai-stdin");
+      reader.setDaemon(true);
+      reader.start();
+    }
     stopped.await();
+    try {
+      // Standard input closed: stop here, as the JVM may live on (under exec:java, Maven's).
+      Runtime.getRuntime().removeShutdownHook(hook);
+      server.close();
+    } catch (IllegalStateException shuttingDown) {
+      // A signal came too: the hook closes the server.
+    }
   }
 
+  /** Starts a server from command-line options and prints its base URL on a line of its own. */
   static FakeOpenAiServer startFromCommandLine(String[] args, PrintStream out) {
-    Builder builder = builder();
-    boolean portSeen = false;
-    for (String arg : args) {
-      if (arg.startsWith("--api-key=")) {
-        builder.apiKey(arg.substring("--api-key=".length()));
-      } else if (arg.equals("--azure")) {
-        builder.azure();
-      } else if (arg.startsWith("--azure-api-key=")) {
-        builder.azureApiKey(arg.substring("--azure-api-key=".length()));
-      } else if (arg.startsWith("--azure-deployment=") && arg.indexOf('=', 19) > 19) {
-        int equals = arg.indexOf('=', 19);
-        builder.azureDeployment(arg.substring(19, equals), arg.substring(equals + 1));
-      } else if (!portSeen && arg.matches("\\d{1,5}")) {
-        builder.port(Integer.parseInt(arg));
-        portSeen = true;
-      } else {
-        throw new IllegalArgumentException("Unexpected argument: " + arg);
-      }
-    }
-    FakeOpenAiServer server = builder.start();
-    out.println("Fake OpenAI server listening on " + server.baseUrl());
-    out.println("export OPENAI_BASE_URL=" + server.baseUrl());
-    if (server.azure != null) {
-      out.println("export AZURE_OPENAI_ENDPOINT=" + server.azureEndpoint());
-    }
+    FakeOpenAiServer server = CommandLine.parse(args).builder().start();
+    out.println(server.baseUrl());
     out.flush();
     return server;
+  }
+
+  boolean isAzure() {
+    return azure != null;
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -481,7 +536,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         response = AzureRoutes.answer(request, n, azureSettings, streamChunkLength, baseUrl);
       }
       if (response == null) {
-        response = OpenAiRoutes.answer(request, n, apiKey, streamChunkLength, baseUrl);
+        response = OpenAiRoutes.answer(request, n, keys, streamChunkLength, baseUrl);
       }
       respond(exchange, response, request, n);
     } catch (ConnectionCut e) {
@@ -705,7 +760,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
   /** Options for a {@link FakeOpenAiServer}; {@link #start()} starts it. Not thread-safe. */
   public static final class Builder {
     private int port;
-    private @Nullable String apiKey;
+    private OpenAiRoutes.KeyCheck keys = OpenAiRoutes.KeyCheck.BEARER_ANY;
     private int streamChunkLength;
     private boolean azure;
     private @Nullable String azureApiKey;
@@ -742,7 +797,25 @@ public final class FakeOpenAiServer implements AutoCloseable {
       if (apiKey.isBlank()) {
         throw new IllegalArgumentException("apiKey must not be blank");
       }
-      this.apiKey = apiKey;
+      this.keys = keys.withKey(apiKey);
+      return this;
+    }
+
+    /**
+     * Reads the key from this header, whose whole value is the key, instead of {@code
+     * Authorization: Bearer <key>}: for OpenAI-compatible servers that authenticate with {@code
+     * X-Api-Key} or similar. Requests without it get {@code 401 invalid_api_key}; combine with
+     * {@link #apiKey(String)} to require one key.
+     *
+     * @param header the header name, such as {@code X-Api-Key}
+     * @return this builder
+     */
+    public Builder apiKeyHeader(String header) {
+      Objects.requireNonNull(header, "header");
+      if (header.isBlank()) {
+        throw new IllegalArgumentException("header must not be blank");
+      }
+      this.keys = new OpenAiRoutes.KeyCheck(header, "", keys.key());
       return this;
     }
 
@@ -923,7 +996,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
               ? new AzureRoutes.Settings(
                   azureApiKey, bearerTokens, deployments, region, apiVersions)
               : null;
-      return new FakeOpenAiServer(port, apiKey, settings, streamChunkLength);
+      return new FakeOpenAiServer(port, keys, settings, streamChunkLength);
     }
   }
 }

@@ -5,7 +5,9 @@ import dev.openaiconnector.spi.ChatStreamPort;
 import dev.openaiconnector.spi.EmbeddingsPort;
 import dev.openaiconnector.spi.ImagesPort;
 import dev.openaiconnector.spi.Provider;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -15,29 +17,52 @@ import java.util.Set;
  *
  * <pre>{@code
  * FakeProvider fake = FakeProvider.create();
- * fake.chat().enqueueText("Paris");                                // script
- * fake.streams().enqueueText("Paris is the capital", 5);           // a streamed answer
- * fake.embeddingsPort().maxInputsPerRequest(100);                  // vectors by default
+ * fake.chat().enqueueToolCall("get_weather", "{\"city\":\"Paris\"}")      // script
+ *     .enqueueText("It is sunny in Paris.");
  * try (Connector ai = Connectors.builder().provider(fake).build()) {
  *   ai.chat(request);                                              // exercise
  * }
- * assertThat(fake.chat().lastRequest().model()).isEqualTo("gpt-4o-mini");   // verify
+ * FakeAssertions.assertThat(fake)                                  // verify
+ *     .receivedUserMessage("What is the weather in Paris?")
+ *     .receivedToolResult("get_weather", "{\"temperature\":21}")
+ *     .usedModel("gpt-4o-mini");
  * }</pre>
+ *
+ * <p>Unscripted, every port answers deterministically, the same as {@link FakeOpenAiServer}: a chat
+ * calls the offered tools with sample arguments, then echoes their results ({@code Echo: tool
+ * results: ...}), else echoes the last user message ({@code Echo: <text>}) or answers a sample of
+ * the {@code json_schema} format; streams play the same answers a word at a time; embeddings are
+ * bag-of-words vectors ({@link FakeEmbeddingsPort#vector}) and images a tiny PNG. So a test of the
+ * happy path needs no script.
+ *
+ * <p>Scripted answers come first, in order. Once a test scripts a chat or stream port, it must
+ * script every call that port gets (or set {@code answerWith}): a call past the end of the script
+ * fails with an {@link AssertionError} that names the port, what was scripted and the request, as
+ * an extra model round is usually a bug in the code under test. The embeddings and image ports
+ * fall back to their default answers after their script, as their scripts are mostly faults in
+ * front of normal answers. A {@link #strict()} fake answers nothing unscripted. Every unexpected
+ * call is also kept in {@link #unexpectedCalls()}, for code under test that swallows the error.
  *
  * <p>Thread-safe.
  */
 public final class FakeProvider implements Provider {
   private final String id;
   private final Set<Capability> capabilities;
-  private final FakeChatPort chat = new FakeChatPort();
-  private final FakeChatStreamPort chatStream = new FakeChatStreamPort();
-  private final FakeEmbeddingsPort embeddings = new FakeEmbeddingsPort();
-  private final FakeImagesPort images = new FakeImagesPort();
+  private final Shared shared;
+  private final FakeChatPort chat;
+  private final FakeChatStreamPort chatStream;
+  private final FakeEmbeddingsPort embeddings;
+  private final FakeImagesPort images;
   private volatile boolean closed;
 
   private FakeProvider(String id, Set<Capability> capabilities) {
     this.id = id;
     this.capabilities = Set.copyOf(capabilities);
+    this.shared = new Shared(id, toString());
+    this.chat = new FakeChatPort(shared);
+    this.chatStream = new FakeChatStreamPort(shared);
+    this.embeddings = new FakeEmbeddingsPort(shared);
+    this.images = new FakeImagesPort(shared);
   }
 
   /**
@@ -154,6 +179,46 @@ public final class FakeProvider implements Provider {
   }
 
   /**
+   * Makes every port answer only what is scripted: an unscripted call (nothing queued and no
+   * {@code answerWith}) fails with an {@link AssertionError} instead of getting the default
+   * answer. For tests that must prove exactly which calls were made.
+   *
+   * @return this fake
+   */
+  public FakeProvider strict() {
+    shared.strict = true;
+    return this;
+  }
+
+  /**
+   * Returns a description of every unexpected call the ports refused (a call past the end of a
+   * script, an unscripted call to a {@link #strict()} fake), oldest first: each one also failed
+   * with an {@link AssertionError}, which the code under test may have swallowed.
+   *
+   * @return a copy of the descriptions
+   */
+  public List<String> unexpectedCalls() {
+    synchronized (shared.unexpected) {
+      return List.copyOf(shared.unexpected);
+    }
+  }
+
+  /**
+   * Forgets what every port recorded and what is left of their scripts, and the unexpected calls;
+   * keeps each port's {@code answerWith}, latency and limits, and {@link #strict()}. The JUnit
+   * extension calls this before each test.
+   */
+  public void reset() {
+    chat.script().reset();
+    chatStream.reset();
+    embeddings.script().reset();
+    images.script().reset();
+    synchronized (shared.unexpected) {
+      shared.unexpected.clear();
+    }
+  }
+
+  /**
    * Tells whether the connector that owned this provider closed it.
    *
    * @return true once {@link #close()} was called
@@ -170,5 +235,36 @@ public final class FakeProvider implements Provider {
   @Override
   public String toString() {
     return "FakeProvider[" + id + "]";
+  }
+
+  /** What the ports share: the provider's id and name, strictness, the unexpected calls. */
+  static final class Shared {
+    private final String id;
+    private final String name;
+    private final List<String> unexpected = new ArrayList<>();
+    private volatile boolean strict;
+
+    Shared(String id, String name) {
+      this.id = id;
+      this.name = name;
+    }
+
+    String id() {
+      return id;
+    }
+
+    String name() {
+      return name;
+    }
+
+    boolean strict() {
+      return strict;
+    }
+
+    void unexpectedCall(String description) {
+      synchronized (unexpected) {
+        unexpected.add(description);
+      }
+    }
   }
 }

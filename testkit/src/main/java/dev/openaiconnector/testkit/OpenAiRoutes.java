@@ -75,7 +75,7 @@ final class OpenAiRoutes {
   static FakeResponse answer(
       RecordedRequest request,
       int sequence,
-      @Nullable String apiKey,
+      KeyCheck keys,
       int streamChunkLength,
       java.net.URI baseUrl) {
     String path = request.path();
@@ -88,7 +88,7 @@ final class OpenAiRoutes {
       if (!method.equals("POST")) {
         return methodNotAllowed(method, path, "POST");
       }
-      FakeResponse unauthorized = checkKey(request, apiKey);
+      FakeResponse unauthorized = checkKey(request, keys);
       return unauthorized != null
           ? unauthorized
           : chatCompletion(request, sequence, streamChunkLength);
@@ -97,7 +97,7 @@ final class OpenAiRoutes {
       if (!method.equals("POST")) {
         return methodNotAllowed(method, path, "POST");
       }
-      FakeResponse unauthorized = checkKey(request, apiKey);
+      FakeResponse unauthorized = checkKey(request, keys);
       if (unauthorized != null) {
         return unauthorized;
       }
@@ -113,7 +113,7 @@ final class OpenAiRoutes {
       if (!method.equals("GET")) {
         return methodNotAllowed(method, path, "GET");
       }
-      FakeResponse unauthorized = checkKey(request, apiKey);
+      FakeResponse unauthorized = checkKey(request, keys);
       return unauthorized != null ? unauthorized : models();
     }
     return invalidRequest(404, "Invalid URL (" + method + " " + path + ")", null, null);
@@ -658,16 +658,36 @@ final class OpenAiRoutes {
     return Boolean.TRUE.equals(value);
   }
 
-  static @Nullable FakeResponse checkKey(RecordedRequest request, @Nullable String apiKey) {
-    String authorization = request.header("Authorization").orElse("").trim();
+  /**
+   * Where requests carry their key and which key they must carry.
+   *
+   * @param header the header, {@code Authorization} by default
+   * @param prefix what precedes the key in it, {@code Bearer } by default; may be empty
+   * @param key the only key accepted, or null for any non-blank one
+   */
+  record KeyCheck(String header, String prefix, @Nullable String key) {
+    static final KeyCheck BEARER_ANY = new KeyCheck("Authorization", "Bearer ", null);
+
+    KeyCheck withKey(String key) {
+      return new KeyCheck(header, prefix, key);
+    }
+  }
+
+  static @Nullable FakeResponse checkKey(RecordedRequest request, KeyCheck keys) {
+    String value = request.header(keys.header()).orElse("").trim();
+    int prefix = keys.prefix().length();
     String token =
-        authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-            ? authorization.substring(7).trim()
+        value.regionMatches(true, 0, keys.prefix(), 0, prefix)
+            ? value.substring(prefix).trim()
             : "";
     if (token.isEmpty()) {
-      return invalidRequest(401, NO_KEY, null, "invalid_api_key");
+      String missing =
+          keys.header().equalsIgnoreCase("Authorization")
+              ? NO_KEY
+              : "You didn't provide an API key. Provide it in the " + keys.header() + " header.";
+      return invalidRequest(401, missing, null, "invalid_api_key");
     }
-    if (apiKey != null && !apiKey.equals(token)) {
+    if (keys.key() != null && !keys.key().equals(token)) {
       return invalidRequest(401, WRONG_KEY, null, "invalid_api_key");
     }
     return null;

@@ -573,7 +573,7 @@ class FakeOpenAiServerAzureTest {
         client.sendWithHeaders("POST", CHAT + VERSION, HELLO, "api-key", "k");
 
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("AZURE_OPENAI_ENDPOINT=" + started.azureEndpoint());
+        .isEqualTo(started.azureEndpoint() + "/v1" + System.lineSeparator());
     assertThat(json(response).get("model")).isEqualTo("gpt-4o");
   }
 }

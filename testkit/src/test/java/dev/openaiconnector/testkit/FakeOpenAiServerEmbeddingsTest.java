@@ -93,19 +93,45 @@ class FakeOpenAiServerEmbeddingsTest {
   }
 
   @Test
-  void honoursDimensionsWithTheRenormalisedPrefixOfTheFullVector() {
+  void honoursDimensionsByHashingTheSameWordsIntoFewer() {
     Map<?, ?> body =
-        embed("{\"model\":\"text-embedding-3-large\",\"input\":\"x\",\"dimensions\":256}");
+        embed(
+            "{\"model\":\"text-embedding-3-large\",\"input\":\"red apples\","
+                + "\"dimensions\":256}");
 
-    float[] shortVector = floats(path(body, "data", 0, "embedding"));
-    float[] full = FakeEmbeddingsPort.vector("text-embedding-3-large", "x", null);
-    assertThat(shortVector).hasSize(256);
-    // Same direction as the full vector's first 256 values: every ratio is the same.
-    double ratio = shortVector[0] / full[0];
-    for (int i = 1; i < 256; i++) {
-      assertThat((double) shortVector[i] / full[i])
-          .isCloseTo(ratio, org.assertj.core.data.Offset.offset(1e-3 * Math.abs(ratio)));
+    float[] vector = floats(path(body, "data", 0, "embedding"));
+    assertThat(vector)
+        .hasSize(256)
+        .isEqualTo(FakeEmbeddingsPort.vector("text-embedding-3-large", "red apples", 256));
+    // Two words, two dimensions of +-1/sqrt(2) (unless they collide); every other is zero.
+    long nonZero = 0;
+    for (float value : vector) {
+      nonZero += value == 0 ? 0 : 1;
     }
+    assertThat(nonZero).isBetween(1L, 2L);
+  }
+
+  @Test
+  void givesTextsSharingWordsSimilarVectorsOverTheWire() {
+    Map<?, ?> body =
+        embed(
+            "{\"model\":\"text-embedding-3-small\",\"encoding_format\":\"base64\",\"input\":["
+                + "\"How do I reset my password?\",\"To reset your password, open Settings.\","
+                + "\"Our office opens at nine.\"]}");
+
+    float[] question = base64(path(body, "data", 0, "embedding"));
+    float[] answer = base64(path(body, "data", 1, "embedding"));
+    float[] other = base64(path(body, "data", 2, "embedding"));
+    assertThat(cosine(question, answer)).isGreaterThan(0.5);
+    assertThat(cosine(question, other)).isLessThan(0.1);
+  }
+
+  static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+    }
+    return dot;
   }
 
   @Test
