@@ -168,7 +168,7 @@ public final class FakeOpenAiExtension
    *
    * <pre>{@code
    * FakeOpenAiExtension.provider()
-   *     .configureConnector(Connectors.Builder.class, b -> b.resilience(ResilienceOptions.none()));
+   *     .configureConnector(Connectors.Builder.class, b -> b.resilience(ResilienceOptions.builder().maxRetries(0).build()));
    * }</pre>
    *
    * @param builderType {@code Connectors.Builder.class}
