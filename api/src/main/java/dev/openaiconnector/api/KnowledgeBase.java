@@ -27,6 +27,9 @@ import java.util.Optional;
  *       by chunk id. A filter matches a chunk that has every one of its pairs.
  *   <li>A write is visible to every search that starts after it returns. Implementations are
  *       thread-safe.
+ *   <li>Strings with the character U+0000 or an unpaired surrogate cannot be stored, in an id, a
+ *       text or metadata: {@link KnowledgeChunk} rejects them when it is made, so that no
+ *       implementation has to, and none silently changes them.
  * </ul>
  */
 public interface KnowledgeBase extends AutoCloseable {
@@ -68,10 +71,12 @@ public interface KnowledgeBase extends AutoCloseable {
   /**
    * Finds the chunks most similar to a vector.
    *
-   * @param vector the query vector, of {@link #dimensions()} dimensions, not zero
-   * @param options how many chunks, how similar at least, and which metadata they must have
+   * @param vector the query vector, of {@link #dimensions()} dimensions, finite, not zero
+   * @param options how many chunks, how similar at least (within {@link
+   *     SearchOptions#SIMILARITY_TOLERANCE}), and which metadata they must have
    * @return the hits, most similar first; at most {@code options.topK()}, possibly none
-   * @throws IllegalArgumentException if the vector has another length or is zero
+   * @throws IllegalArgumentException if the vector has another length, is zero, or holds a value
+   *     that is not finite
    */
   List<KnowledgeHit> search(float[] vector, SearchOptions options);
 

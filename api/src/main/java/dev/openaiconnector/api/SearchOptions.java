@@ -12,6 +12,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable and thread-safe. The builder rejects a bad value where it is set.
  *
+ * <p>A similarity within {@value #SIMILARITY_TOLERANCE} below the minimum counts as reaching it:
+ * vectors are {@code float}s, so the similarity of a vector with itself comes out as {@code
+ * 0.99999994} rather than 1, and {@code minSimilarity(1.0)} should still find it.
+ *
  * <pre>{@code
  * SearchOptions options = SearchOptions.builder()
  *     .topK(5)
@@ -23,6 +27,13 @@ import org.jspecify.annotations.Nullable;
 public final class SearchOptions {
   /** The largest {@code topK} a search accepts. */
   public static final int MAX_TOP_K = 1000;
+
+  /**
+   * How far below {@link #minSimilarity()} a similarity may be and still count as reaching it: the
+   * rounding error of cosine similarity on {@code float} vectors. Every knowledge base compares
+   * {@code similarity >= minSimilarity - SIMILARITY_TOLERANCE}.
+   */
+  public static final double SIMILARITY_TOLERANCE = 1e-6;
 
   private static final SearchOptions DEFAULTS = builder().build();
 
@@ -87,7 +98,8 @@ public final class SearchOptions {
   }
 
   /**
-   * Returns the cosine similarity a chunk needs at least, if one was set.
+   * Returns the cosine similarity a chunk needs at least, if one was set; a chunk within {@value
+   * #SIMILARITY_TOLERANCE} below it is found too.
    *
    * @return the minimum, from 0 to 1, or empty for no minimum
    */
@@ -151,7 +163,9 @@ public final class SearchOptions {
     }
 
     /**
-     * Sets the cosine similarity a chunk needs at least to be found.
+     * Sets the cosine similarity a chunk needs at least to be found; a chunk within {@value
+     * #SIMILARITY_TOLERANCE} below it is found too, so that {@code 1.0} finds an identical vector
+     * despite rounding.
      *
      * @param minSimilarity from 0 to 1
      * @return this builder

@@ -503,8 +503,8 @@ final class Tour {
     }
     console.more(
         fake
-            ? "(fake server: each vector is pseudo-random, seeded by the text, so these numbers"
-                + " mean nothing; a real model puts [1] near [2] and [3] near [4])"
+            ? "(fake server: each vector hashes the text's words, so only shared words make texts"
+                + " similar; a real model also puts [1] near [2] and [3] near [4])"
             : "texts that mean the same thing score higher: [1] with [2], [3] with [4]");
   }
 
@@ -581,8 +581,8 @@ final class Tour {
       }
       if (fake) {
         console.more(
-            "(fake server: the vectors are pseudo-random, so the ranking is arbitrary; a real"
-                + " model ranks handbook/expenses.md first)");
+            "(fake server: the vectors hash words, so texts sharing words with the question rank"
+                + " first; a real model ranks by meaning)");
       }
 
       String question = "How many days of holiday do I get, and can I carry them over?";
@@ -599,7 +599,7 @@ final class Tour {
               + ids(answer.sources())
               + "; cited "
               + ids(answer.cited())
-              + (fake ? " (the echo repeats every marker)" : ""));
+              + (fake ? " (the echo cites no source; a real model writes [1] and so on)" : ""));
 
       String toolQuestion = "Can I work from Lisbon for a whole month?";
       console.field(

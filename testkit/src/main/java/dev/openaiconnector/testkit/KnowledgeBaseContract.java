@@ -306,6 +306,43 @@ public abstract class KnowledgeBaseContract {
   }
 
   @Test
+  void rejectsAQueryVectorThatIsNotFinite() throws Exception {
+    KnowledgeBase kb = knowledgeBase(3);
+    kb.upsert(List.of(chunk("a", 1, 0, 0)));
+
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+      assertThatThrownBy(() -> kb.search(new float[] {1, bad, 0}, SearchOptions.defaults()))
+          .as("a query with %s", bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void aMinimumSimilarityOfOneFindsAnIdenticalVectorDespiteRounding() throws Exception {
+    KnowledgeBase kb = knowledgeBase(1536);
+    Random random = new Random(1);
+    List<KnowledgeChunk> chunks = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      float[] vector = new float[1536];
+      for (int d = 0; d < vector.length; d++) {
+        vector[d] = (float) random.nextGaussian();
+      }
+      chunks.add(chunk("c" + i, vector));
+    }
+    kb.upsert(chunks);
+    SearchOptions exact = SearchOptions.builder().topK(5).minSimilarity(1.0).build();
+
+    // In float arithmetic the similarity of a vector with itself is often 0.99999994, not 1:
+    // SearchOptions.SIMILARITY_TOLERANCE is what makes 1.0 mean "identical".
+    for (KnowledgeChunk chunk : chunks) {
+      List<KnowledgeHit> hits = kb.search(chunk.vector(), exact);
+      assertThat(ids(hits)).as("minSimilarity(1.0) with %s", chunk.id()).containsExactly(chunk.id());
+      assertThat(hits.get(0).similarity())
+          .isGreaterThanOrEqualTo(1.0 - SearchOptions.SIMILARITY_TOLERANCE);
+    }
+  }
+
+  @Test
   void searchesRealisticEmbeddings() throws Exception {
     int dimensions = 1536;
     KnowledgeBase kb = knowledgeBase(dimensions);
@@ -363,12 +400,20 @@ public abstract class KnowledgeBaseContract {
       for (int r = 0; r < 4; r++) {
         readerTasks.add(pool.submit(() -> {
           start.await();
+          long lastCount = 0;
           while (writing.get()) {
             try {
               List<KnowledgeHit> hits = kb.search(new float[] {1, 2, 1, 0.5f}, SearchOptions.topK(7));
               assertThat(hits.size()).isLessThanOrEqualTo(7);
               assertSortedBySimilarity(hits);
-              kb.count(Map.of("writer", "w1"));
+              long count = kb.count(Map.of("writer", "w1"));
+              assertThat(count % batchSize)
+                  .as("a batch is written whole: w1's count %d is a multiple of %d", count, batchSize)
+                  .isZero();
+              assertThat(count)
+                  .as("writers only add: the count never goes down")
+                  .isGreaterThanOrEqualTo(lastCount);
+              lastCount = count;
             } catch (Throwable failure) {
               failures.add(failure);
               return null;
@@ -406,7 +451,15 @@ public abstract class KnowledgeBaseContract {
     }
   }
 
-  private static double cosine(float[] a, float[] b) {
+  /**
+   * Returns the cosine similarity of two vectors, computed in {@code double}: the reference the
+   * contract checks against, for the tests a subclass adds of its own.
+   *
+   * @param a a vector
+   * @param b a vector of the same length
+   * @return the cosine similarity, from -1 to 1
+   */
+  protected static double cosine(float[] a, float[] b) {
     double dot = 0;
     double normA = 0;
     double normB = 0;

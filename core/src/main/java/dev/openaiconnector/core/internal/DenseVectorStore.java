@@ -2,6 +2,7 @@ package dev.openaiconnector.core.internal;
 
 import dev.openaiconnector.api.KnowledgeChunk;
 import dev.openaiconnector.api.KnowledgeHit;
+import dev.openaiconnector.api.SearchOptions;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -234,7 +235,8 @@ public final class DenseVectorStore {
    *
    * @param unitQuery the query, of length 1
    * @param topK the most hits, at least 1
-   * @param minSimilarity the least similarity of a hit; {@code -Infinity} for none
+   * @param minSimilarity the least similarity of a hit, less {@link
+   *     SearchOptions#SIMILARITY_TOLERANCE} for rounding; {@code -Infinity} for none
    * @param filter the pairs a hit must have; empty for none
    * @return the hits, most similar first, equal similarities by id
    */
@@ -244,6 +246,9 @@ public final class DenseVectorStore {
     if (capacity == 0) {
       return List.of();
     }
+    // Float dot products of unit vectors round: a vector's similarity with itself can come out as
+    // 0.99999994, and minSimilarity(1.0) must still find it.
+    double least = minSimilarity - SearchOptions.SIMILARITY_TOLERANCE;
     @Nullable Filter match = filter.isEmpty() ? null : new Filter(filter);
     TopK top = new TopK(capacity);
     float[] scores = new float[Math.min(BLOCK, size)];
@@ -259,7 +264,7 @@ public final class DenseVectorStore {
       for (int slot = from; slot < to; slot++) {
         float score = scores[slot - from];
         // Written so that NaN, the mark of a chunk the filter left out, is skipped too.
-        if (!(score >= floor && score >= minSimilarity)) {
+        if (!(score >= floor && score >= least)) {
           continue;
         }
         if (top.offer(score, slot)) {

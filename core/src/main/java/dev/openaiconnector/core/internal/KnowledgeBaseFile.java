@@ -1,5 +1,6 @@
 package dev.openaiconnector.core.internal;
 
+import dev.openaiconnector.api.KnowledgeChunk;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -14,6 +15,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -21,8 +25,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
@@ -48,7 +55,11 @@ import java.util.zip.CheckedOutputStream;
  *
  * <p>A save writes a temporary file in the target's directory, forces it to the disk and renames
  * it over the target in one atomic step, so the target always holds a complete save: the old one
- * or the new one. Errors name the file.
+ * or the new one. The temporary file is made readable by its owner only; when it replaces a file,
+ * it takes that file's POSIX permissions first (where the file system has them), so that a save
+ * does not take away what others could read. Strings are read back strictly: bytes that are not
+ * UTF-8, or a character no knowledge base chunk may hold, make the file corrupt. Errors name the
+ * file.
  */
 public final class KnowledgeBaseFile {
   /** "OAKB": what every knowledge base file starts with. */
@@ -75,6 +86,7 @@ public final class KnowledgeBaseFile {
     try {
       Files.createDirectories(directory);
       temporary = Files.createTempFile(directory, target.getFileName() + ".", ".tmp");
+      keepPermissions(target, temporary);
       try (FileOutputStream stream = new FileOutputStream(temporary.toFile())) {
         CheckedOutputStream checked =
             new CheckedOutputStream(new BufferedOutputStream(stream, BUFFER), new CRC32());
@@ -185,6 +197,11 @@ public final class KnowledgeBaseFile {
       throw new EOFException();
     }
     DenseVectorStore store = new DenseVectorStore(dimensions);
+    CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     if (chunks > store.maxSize()) {
       throw corrupt("it declares " + chunks + " chunks, more than a knowledge base can hold");
     }
@@ -192,8 +209,8 @@ public final class KnowledgeBaseFile {
     ByteBuffer bytes = ByteBuffer.allocate((int) vectorBytes);
     FloatBuffer floats = bytes.asFloatBuffer();
     for (int i = 0; i < chunks; i++) {
-      String id = readString(in, counted);
-      String text = readString(in, counted);
+      String id = readString(in, counted, utf8);
+      String text = readString(in, counted, utf8);
       int pairs = in.readInt();
       if (pairs < 0) {
         throw corrupt("chunk '" + id + "' declares " + pairs + " metadata pairs");
@@ -203,7 +220,7 @@ public final class KnowledgeBaseFile {
       }
       Map<String, String> metadata = new HashMap<>();
       for (int p = 0; p < pairs; p++) {
-        metadata.put(readString(in, counted), readString(in, counted));
+        metadata.put(readString(in, counted, utf8), readString(in, counted, utf8));
       }
       in.readFully(bytes.array());
       floats.clear();
@@ -228,7 +245,8 @@ public final class KnowledgeBaseFile {
     out.write(bytes);
   }
 
-  private static String readString(DataInputStream in, Counting counted) throws IOException {
+  private static String readString(DataInputStream in, Counting counted, CharsetDecoder utf8)
+      throws IOException {
     int length = in.readInt();
     if (length < 0) {
       throw corrupt("it declares a string of " + length + " bytes");
@@ -241,7 +259,38 @@ public final class KnowledgeBaseFile {
     if (bytes.length < length) {
       throw new EOFException();
     }
-    return new String(bytes, StandardCharsets.UTF_8);
+    String value;
+    try {
+      // Strict: a lenient decoder would turn damaged bytes into U+FFFD without a word.
+      value = utf8.decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw corrupt("it holds a string that is not UTF-8");
+    }
+    if (KnowledgeChunk.indexOfUnstorable(value) >= 0) {
+      throw corrupt("it holds a string with U+0000, which no chunk may hold");
+    }
+    return value;
+  }
+
+  /**
+   * Gives the temporary file the POSIX permissions of the file it will replace: {@link
+   * Files#createTempFile} makes it readable by its owner only, and a save must not make a shared
+   * file private. Nothing to do where there is no such file or the file system has no POSIX
+   * permissions.
+   */
+  private static void keepPermissions(Path target, Path temporary) throws IOException {
+    PosixFileAttributeView existing =
+        Files.getFileAttributeView(target, PosixFileAttributeView.class);
+    if (existing == null || !Files.exists(target)) {
+      return;
+    }
+    Set<PosixFilePermission> permissions;
+    try {
+      permissions = existing.readAttributes().permissions();
+    } catch (NoSuchFileException e) {
+      return; // deleted meanwhile: the save makes a new file
+    }
+    Files.setPosixFilePermissions(temporary, permissions);
   }
 
   private static void move(Path temporary, Path target) throws IOException {

@@ -16,12 +16,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Writes the prompt of a retrieval-augmented answer (the retrieved chunks, numbered as sources,
- * and the question) and finds which sources an answer cites. Thread-safe.
+ * Writes the prompt of a retrieval-augmented answer (the retrieved chunks, each fenced as a
+ * numbered source, and the question) and finds which sources an answer cites. Thread-safe.
+ *
+ * <p>Each source is fenced in {@code <source id="n" document="..." position="...">} and {@code
+ * </source>}, and the tags of that name inside a chunk's text are escaped ({@code &lt;source}), so
+ * that a chunk can neither close its own fence nor open a fake source with a marker of its own.
  */
 public final class KnowledgePrompts {
-  // [1], [2, 3] or [2,3]: the markers the instructions ask for, and what models write anyway.
-  private static final Pattern MARKERS = Pattern.compile("\\[(\\d{1,4}(?:\\s*,\\s*\\d{1,4})*)]");
+  // [1], [2, 3], [2,3], [1-3], [1–3] and mixes such as [1, 3-5]: the markers the instructions ask
+  // for, and what models write anyway. Not after a letter, digit or underscore: items[2] is code.
+  private static final Pattern MARKERS =
+      Pattern.compile(
+          "(?<![\\p{L}\\p{N}_])\\[(\\d{1,4}(?:\\s*[-\u2013]\\s*\\d{1,4})?"
+              + "(?:\\s*,\\s*\\d{1,4}(?:\\s*[-\u2013]\\s*\\d{1,4})?)*)]");
+  private static final Pattern RANGE = Pattern.compile("\\s*[-\u2013]\\s*");
+  // A source tag inside a chunk's text, opening or closing, in any case.
+  private static final Pattern SOURCE_TAG = Pattern.compile("(?i)<(/?\\s*source)");
 
   private KnowledgePrompts() {}
 
@@ -55,7 +66,8 @@ public final class KnowledgePrompts {
   }
 
   /**
-   * Writes the sources block: each chunk after its marker, its source and position.
+   * Writes the sources block: each chunk fenced in a {@code <source>} element whose {@code id} is
+   * its marker, with its source document and position (or its chunk id) as attributes.
    *
    * @param hits the chunks, most similar first
    * @return the text
@@ -67,20 +79,38 @@ public final class KnowledgePrompts {
     StringBuilder text = new StringBuilder("Sources:");
     for (int i = 0; i < hits.size(); i++) {
       KnowledgeChunk chunk = hits.get(i).chunk();
-      text.append("\n\n[").append(i + 1).append("] ");
+      text.append("\n\n<source id=\"").append(i + 1).append('"');
       String source = chunk.metadata().get(TextChunker.SOURCE);
       String position = chunk.metadata().get(TextChunker.POSITION);
       if (source != null) {
-        text.append("source: ").append(source);
+        attribute(text, "document", source);
         if (position != null) {
-          text.append(", position: ").append(position);
+          attribute(text, "position", position);
         }
       } else {
-        text.append("id: ").append(chunk.id());
+        attribute(text, "chunk", chunk.id());
       }
-      text.append('\n').append(chunk.text());
+      text.append(">\n")
+          .append(SOURCE_TAG.matcher(chunk.text()).replaceAll("&lt;$1"))
+          .append("\n</source>");
     }
     return text.toString();
+  }
+
+  private static void attribute(StringBuilder text, String name, String value) {
+    text.append(' ').append(name).append("=\"");
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '&' -> text.append("&amp;");
+        case '"' -> text.append("&quot;");
+        case '<' -> text.append("&lt;");
+        case '>' -> text.append("&gt;");
+        case '\n', '\r' -> text.append(' ');
+        default -> text.append(c);
+      }
+    }
+    text.append('"');
   }
 
   /**
@@ -94,10 +124,15 @@ public final class KnowledgePrompts {
     BitSet markers = new BitSet();
     Matcher matcher = MARKERS.matcher(answer);
     while (matcher.find()) {
-      for (String number : matcher.group(1).split(",")) {
-        int marker = Integer.parseInt(number.strip());
-        if (marker >= 1 && marker <= hits.size()) {
-          markers.set(marker - 1);
+      for (String item : matcher.group(1).split(",")) {
+        String[] ends = RANGE.split(item.strip());
+        int from = Integer.parseInt(ends[0].strip());
+        int to = ends.length > 1 ? Integer.parseInt(ends[1].strip()) : from;
+        // Only the markers of sources count: a range is clipped to them, never walked beyond.
+        int low = Math.max(1, Math.min(from, to));
+        int high = Math.min(hits.size(), Math.max(from, to));
+        if (low <= high) {
+          markers.set(low - 1, high);
         }
       }
     }

@@ -18,7 +18,9 @@ import java.util.List;
  *   <li>at the last sentence end (after {@code . ! ? …} and whitespace, or after {@code 。！？})
  *       that leaves it at least half full;
  *   <li>at the last line break that leaves it at least half full (list items, table rows);
- *   <li>at the last sentence end, however short the span;
+ *   <li>at the last sentence end that leaves it at least a quarter full: a shorter one is more
+ *       likely an abbreviation ({@code Dr. }, {@code e.g. }) than the end of a sentence, and would
+ *       make a chunk of a token or two;
  *   <li>at the last word end: before whitespace, or between two ideographs (CJK text has no
  *       spaces);
  *   <li>inside a word, between two code points, only when the span holds no word end at all: a
@@ -41,6 +43,7 @@ public final class TextSplitter {
   private final int maxTokens;
   private final int overlapTokens;
   private final int halfFull;
+  private final int quarterFull;
   // asciiBefore[i] is the number of ASCII characters in text[0, i): with it, the estimate of any
   // range costs two reads.
   private final int[] asciiBefore;
@@ -53,6 +56,7 @@ public final class TextSplitter {
     this.maxTokens = maxTokens;
     this.overlapTokens = overlapTokens;
     this.halfFull = (maxTokens + 1) / 2;
+    this.quarterFull = (maxTokens + 3) / 4;
     this.asciiBefore = new int[text.length() + 1];
     for (int i = 0; i < text.length(); i++) {
       asciiBefore[i + 1] = asciiBefore[i] + (text.charAt(i) < 0x80 ? 1 : 0);
@@ -144,7 +148,11 @@ public final class TextSplitter {
       if (level == NONE) {
         continue;
       }
-      if (tokens(start, b) >= halfFull) {
+      if (word < 0) {
+        word = b;
+      }
+      long filled = tokens(start, b);
+      if (filled >= halfFull) {
         if (level == PARAGRAPH) {
           return b;
         }
@@ -158,11 +166,11 @@ public final class TextSplitter {
         return fullSentence;
       } else if (fullLine >= 0) {
         return fullLine;
+      } else if (filled < quarterFull) {
+        // Every end further down is shorter still: the last word end wins.
+        break;
       } else if (level >= SENTENCE) {
         return b;
-      }
-      if (word < 0) {
-        word = b;
       }
     }
     if (fullSentence >= 0) {

@@ -59,7 +59,9 @@ import org.jspecify.annotations.Nullable;
  * knowledge base made by {@link #open(Path, int)} is bound to its file: data reaches the disk only
  * when {@link #save()} or {@link #close()} runs (and only if something changed since the last
  * save), never in the background, so writes after the last save are lost if the JVM dies. Texts
- * are stored as UTF-8; a lone surrogate character, which UTF-8 cannot hold, is saved as {@code ?}.
+ * are stored as UTF-8, exactly: {@link KnowledgeChunk} refuses the strings UTF-8 cannot hold. A
+ * save that replaces a file keeps its POSIX permissions, where the file system has them; a new
+ * file is readable by its owner only.
  */
 public final class InMemoryKnowledgeBase implements KnowledgeBase {
   private final int dimensions;

@@ -20,9 +20,9 @@ import java.util.Objects;
  * <p>A chunk never starts or ends with whitespace. It ends at the last paragraph break (a blank
  * line) that leaves it at least half full; failing that at the last sentence end ({@code . ! ?
  * …} before whitespace, or {@code 。！？}) that leaves it at least half full; failing that at the
- * last line break that does (list items, table rows); failing that at the last sentence end at
- * all; failing that at the last word end (before whitespace, or between two CJK ideographs or
- * kana). Only a single word longer than the budget is cut inside, between two code points. Each chunk after the first starts with the last words of the one before,
+ * last line break that does (list items, table rows); failing that at the last sentence end that
+ * leaves it at least a quarter full (a shorter one is more likely {@code Dr. } or {@code e.g. });
+ * failing that at the last word end (before whitespace, or between two CJK ideographs or kana). Only a single word longer than the budget is cut inside, between two code points. Each chunk after the first starts with the last words of the one before,
  * up to {@link #overlapTokens()} tokens, so that a sentence cut in two is found from either side;
  * the budget of {@link #maxTokens()} includes this overlap.
  *

@@ -2,6 +2,7 @@ package dev.openaiconnector.core.knowledge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.openaiconnector.api.KnowledgeChunk;
 import dev.openaiconnector.api.KnowledgeHit;
@@ -12,12 +13,17 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +46,7 @@ class InMemoryKnowledgeBaseFilesTest {
     }
     // Above 64 KB of UTF-8: writeUTF could not hold it.
     chunks.add(chunk("long", "Grüße 😀 中文 ".repeat(5000), Map.of("kind", "long")));
-    chunks.add(chunk("unicode \u05e9\u05dc\u05d5\u05dd", "\u0000 nul, \ud83d\ude00, \u00e9", Map.of("empty", "", "k\u00e9y", "v\u00e4lue")));
+    chunks.add(chunk("unicode \u05e9\u05dc\u05d5\u05dd", "\u0001 control, \ud83d\ude00, \u00e9", Map.of("empty", "", "k\u00e9y", "v\u00e4lue")));
     kb.upsert(chunks);
     kb.delete(List.of("doc#3", "doc#10", "doc#49"));
     kb.deleteMatching(Map.of("group", "g2"));
@@ -81,6 +87,72 @@ class InMemoryKnowledgeBaseFilesTest {
     }
     assertThat(Files.readAllBytes(directory.resolve("a.bin")))
         .isEqualTo(Files.readAllBytes(directory.resolve("b.bin")));
+  }
+
+  @Test
+  void aSaveKeepsThePermissionsOfTheFileItReplaces() throws IOException {
+    Path file = directory.resolve("kb.bin");
+    assumeTrue(
+        Files.getFileStore(directory).supportsFileAttributeView(PosixFileAttributeView.class),
+        "the file system has POSIX permissions");
+    try (InMemoryKnowledgeBase kb = filled()) {
+      kb.save(file);
+      assertThat(Files.getPosixFilePermissions(file))
+          .as("a new file is its owner's only")
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      Set<PosixFilePermission> shared = PosixFilePermissions.fromString("rw-r-----");
+      Files.setPosixFilePermissions(file, shared);
+
+      kb.upsert(List.of(chunk("another", "text", Map.of())));
+      kb.save(file);
+
+      assertThat(Files.getPosixFilePermissions(file)).isEqualTo(shared);
+      assertThat(InMemoryKnowledgeBase.load(file).get("another")).isPresent();
+    }
+  }
+
+  @Test
+  void reportsAFileWithAStringNoChunkMayHoldAsCorrupt() throws IOException {
+    Path file = directory.resolve("kb.bin");
+    try (InMemoryKnowledgeBase kb = InMemoryKnowledgeBase.create(2)) {
+      kb.upsert(List.of(new KnowledgeChunk("a", "x\u0001y", Map.of(), new float[] {1, 0})));
+      kb.save(file);
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    int control = indexOf(bytes, new byte[] {'x', 1, 'y'}) + 1;
+    Path nul = directory.resolve("nul.bin");
+    bytes[control] = 0;
+    Files.write(nul, withChecksum(bytes));
+    Path notUtf8 = directory.resolve("not-utf8.bin");
+    bytes[control] = (byte) 0xC3; // starts a two-byte sequence that 'y' does not continue
+    Files.write(notUtf8, withChecksum(bytes));
+
+    assertThatThrownBy(() -> InMemoryKnowledgeBase.load(nul))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining(nul.toString())
+        .hasMessageContaining("U+0000");
+    assertThatThrownBy(() -> InMemoryKnowledgeBase.load(notUtf8))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("not UTF-8");
+  }
+
+  private static int indexOf(byte[] bytes, byte[] part) {
+    for (int i = 0; i + part.length <= bytes.length; i++) {
+      if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
+  }
+
+  /** Writes a valid checksum after the body, so that only the content is wrong. */
+  private static byte[] withChecksum(byte[] file) {
+    int body = file.length - Long.BYTES;
+    CRC32 crc = new CRC32();
+    crc.update(file, 0, body);
+    byte[] fixed = file.clone();
+    ByteBuffer.wrap(fixed).putLong(body, crc.getValue());
+    return fixed;
   }
 
   @Test

@@ -103,6 +103,15 @@ class InMemoryKnowledgeBaseTest extends KnowledgeBaseContract {
   }
 
   @Test
+  void rejectsAQueryThatIsNotFiniteNamingTheIndex() {
+    try (InMemoryKnowledgeBase kb = InMemoryKnowledgeBase.create(3)) {
+      assertThatThrownBy(() -> kb.search(new float[] {1, 0, Float.POSITIVE_INFINITY}, SearchOptions.defaults()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("not finite at index 2");
+    }
+  }
+
+  @Test
   void isUnusableAfterCloseAndNamesNoTextInToString() {
     InMemoryKnowledgeBase kb = InMemoryKnowledgeBase.create(2);
     kb.upsert(List.of(new KnowledgeChunk("a", "a secret text", Map.of(), new float[] {1, 0})));
@@ -144,17 +153,5 @@ class InMemoryKnowledgeBaseTest extends KnowledgeBaseContract {
       vector[d] = (float) random.nextGaussian();
     }
     return vector;
-  }
-
-  private static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double normA = 0;
-    double normB = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      normA += (double) a[i] * a[i];
-      normB += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(normA * normB);
   }
 }

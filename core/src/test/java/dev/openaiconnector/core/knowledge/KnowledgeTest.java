@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.openaiconnector.api.AssistantMessage;
+import dev.openaiconnector.api.AuthenticationException;
 import dev.openaiconnector.api.ChatMessage;
 import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatResponse;
@@ -13,9 +14,12 @@ import dev.openaiconnector.api.Choice;
 import dev.openaiconnector.api.ConfigurationException;
 import dev.openaiconnector.api.Connector;
 import dev.openaiconnector.api.EmbeddingRequest;
+import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.FinishReason;
+import dev.openaiconnector.api.InvalidRequestException;
 import dev.openaiconnector.api.KnowledgeChunk;
 import dev.openaiconnector.api.KnowledgeHit;
+import dev.openaiconnector.api.PartialEmbeddingException;
 import dev.openaiconnector.api.RequestValidationException;
 import dev.openaiconnector.api.SearchOptions;
 import dev.openaiconnector.api.SystemMessage;
@@ -25,7 +29,9 @@ import dev.openaiconnector.api.ToolCall;
 import dev.openaiconnector.api.ToolMessage;
 import dev.openaiconnector.api.UserMessage;
 import dev.openaiconnector.core.Connectors;
+import dev.openaiconnector.testkit.FakeEmbeddingsPort;
 import dev.openaiconnector.testkit.FakeProvider;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -53,13 +59,15 @@ class KnowledgeTest {
 
   private final FakeProvider fake = FakeProvider.create();
   private final Connector connector;
-  private final InMemoryKnowledgeBase kb = InMemoryKnowledgeBase.create(BagOfWordsEmbeddings.DIMENSIONS);
+  // The fake's default embeddings: deterministic word hashing, 1536 dimensions for this model.
+  private static final int DIMENSIONS = 1536;
+
+  private final RecordingKnowledgeBase kb = new RecordingKnowledgeBase(DIMENSIONS);
   private final TextChunker chunker = TextChunker.builder().maxTokens(30).overlapTokens(5).build();
   private final Knowledge knowledge;
   private final ObjectMapper json = new ObjectMapper();
 
   KnowledgeTest() {
-    fake.embeddingsPort().answerWith(BagOfWordsEmbeddings::answer);
     connector = Connectors.builder().provider(fake).build();
     knowledge =
         Knowledge.builder()
@@ -174,12 +182,10 @@ class KnowledgeTest {
     assertThat(results).extracting(IngestResult::documentId).containsExactly("expenses", "handbook", "faq");
     assertThat(results).extracting(IngestResult::unchanged).containsExactly(false, true, false);
     assertThat(embeddingCalls()).isEqualTo(calls + 1);
-    long words =
-        fake.embeddingsPort().lastRequest().inputs().stream()
-            .mapToLong(input -> BagOfWordsEmbeddings.words(input).size())
-            .sum();
+    long billed =
+        FakeEmbeddingsPort.defaultAnswer(fake.embeddingsPort().lastRequest()).usage().promptTokens();
     assertThat(results.stream().mapToLong(result -> result.usage().promptTokens()).sum())
-        .isEqualTo(words);
+        .isEqualTo(billed);
     assertThat(results.get(0).usage().promptTokens()).isPositive();
     assertThat(results.get(2).usage().promptTokens()).isPositive();
   }
@@ -243,7 +249,7 @@ class KnowledgeTest {
 
   @Test
   void rejectsEmbeddingsOfOtherDimensionsThanTheKnowledgeBase() {
-    try (InMemoryKnowledgeBase wide = InMemoryKnowledgeBase.create(1536)) {
+    try (InMemoryKnowledgeBase wide = InMemoryKnowledgeBase.create(3072)) {
       assertThatThrownBy(
               () ->
                   Knowledge.builder()
@@ -254,15 +260,22 @@ class KnowledgeTest {
                       .build())
           .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("dimensions is 512")
-          .hasMessageContaining("knowledge base holds vectors of 1536");
+          .hasMessageContaining("knowledge base holds vectors of 3072");
 
       Knowledge mismatched =
           Knowledge.builder().connector(connector).knowledgeBase(wide).embeddingModel(EMBEDDINGS).build();
       assertThatThrownBy(() -> mismatched.ingest(HANDBOOK))
           .isInstanceOf(ConfigurationException.class)
-          .hasMessageContaining("returned vectors of " + BagOfWordsEmbeddings.DIMENSIONS + " dimensions")
-          .hasMessageContaining("knowledge base holds vectors of 1536")
-          .hasMessageContaining("dimensions(1536)");
+          .hasMessageContaining("returned vectors of " + DIMENSIONS + " dimensions")
+          .hasMessageContaining("knowledge base holds vectors of 3072")
+          .hasMessageContaining("dimensions(3072)");
+      assertThatThrownBy(() -> mismatched.ingestAll(List.of(HANDBOOK, EXPENSES)))
+          .isInstanceOfSatisfying(
+              IngestException.class,
+              e -> {
+                assertThat(e.failures()).containsOnlyKeys("handbook", "expenses");
+                assertThat(e).hasCauseInstanceOf(ConfigurationException.class);
+              });
       assertThat(wide.count(Map.of())).isZero();
     }
   }
@@ -295,23 +308,25 @@ class KnowledgeTest {
     assertThat(messages.get(0)).isEqualTo(new SystemMessage(Knowledge.DEFAULT_INSTRUCTIONS));
     String prompt = messages.get(1).text();
     assertThat(messages.get(1)).isInstanceOf(UserMessage.class);
-    assertThat(prompt).startsWith("Sources:\n\n[1] source: handbook, position: ");
+    assertThat(prompt).startsWith("Sources:\n\n<source id=\"1\" document=\"handbook\" position=\"");
     for (int i = 0; i < 3; i++) {
       KnowledgeChunk chunk = answer.sources().get(i).chunk();
       assertThat(prompt)
           .contains(
-              "["
+              "<source id=\""
                   + (i + 1)
-                  + "] source: "
+                  + "\" document=\""
                   + chunk.metadata().get("source")
-                  + ", position: "
+                  + "\" position=\""
                   + chunk.metadata().get("position")
-                  + "\n"
-                  + chunk.text());
+                  + "\">\n"
+                  + chunk.text()
+                  + "\n</source>");
     }
     assertThat(prompt).endsWith("\n\nQuestion:\nHow many days of paid holiday do I get a year?");
     assertThat(Knowledge.DEFAULT_INSTRUCTIONS)
         .contains("only the sources")
+        .contains("<source id=\"n\"")
         .contains("[1]")
         .contains("do not know");
   }
@@ -432,6 +447,194 @@ class KnowledgeTest {
     assertThat(fake.chat().lastRequest().messages().get(2).text())
         .contains("query: must not be blank");
     assertThat(embeddingCalls()).isZero();
+  }
+
+  @Test
+  void aDocumentTheKnowledgeBaseRefusesFailsAloneAndTheOthersAreWritten() {
+    Document faq = Document.of("faq", "Where is the canteen? On the ground floor, next to the lifts.");
+    kb.refuse("handbook");
+
+    assertThatThrownBy(() -> knowledge.ingestAll(List.of(EXPENSES, HANDBOOK, faq)))
+        .isInstanceOfSatisfying(
+            IngestException.class,
+            e -> {
+              assertThat(e.results()).extracting(IngestResult::documentId).containsExactly("expenses", "faq");
+              assertThat(e.results()).allSatisfy(result -> assertThat(result.chunksWritten()).isPositive());
+              assertThat(e.failures()).containsOnlyKeys("handbook");
+              assertThat(e.failures().get("handbook"))
+                  .isInstanceOf(IllegalStateException.class)
+                  .hasMessageContaining("refused");
+              assertThat(e.notAttempted()).isEmpty();
+              assertThat(e.isRetriable()).isFalse();
+              assertThat(e).hasMessageContaining("1 of 3 documents were not ingested").hasMessageContaining("'handbook'");
+            });
+    assertThat(embeddingCalls()).isEqualTo(1);
+    assertThat(kb.count(Map.of("source", "expenses"))).isEqualTo(chunker.chunk(EXPENSES).size());
+    assertThat(kb.count(Map.of("source", "faq"))).isEqualTo(chunker.chunk(faq).size());
+    assertThat(kb.count(Map.of("source", "handbook"))).isZero();
+
+    // The next run embeds only what is missing.
+    kb.accept("handbook");
+    List<IngestResult> again = knowledge.ingestAll(List.of(EXPENSES, HANDBOOK, faq));
+
+    assertThat(again).extracting(IngestResult::unchanged).containsExactly(true, false, true);
+    assertThat(embeddingCalls()).isEqualTo(2);
+    assertThat(fake.embeddingsPort().lastRequest().inputs())
+        .isEqualTo(chunker.chunk(HANDBOOK).stream().map(TextChunk::text).toList());
+  }
+
+  @Test
+  void ingestOfOneDocumentThrowsItsOwnFailure() {
+    kb.refuse("handbook");
+
+    assertThatThrownBy(() -> knowledge.ingest(HANDBOOK))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("refused the chunks of 'handbook'");
+  }
+
+  @Test
+  void writesTheDocumentsWhoseChunksGotVectorsWhenAnEmbeddingsCallFailsInPart() {
+    fake.embeddingsPort().maxInputsPerRequest(1);
+    fake.embeddingsPort()
+        .answerWith(
+            request -> {
+              if (request.inputs().get(0).contains("poison")) {
+                throw new InvalidRequestException("input too long", ErrorDetails.NONE, null);
+              }
+              return FakeEmbeddingsPort.defaultAnswer(request);
+            });
+    Document poisoned = Document.of("poisoned", "This text holds poison for the embeddings model.");
+
+    assertThatThrownBy(() -> knowledge.ingestAll(List.of(EXPENSES, poisoned, HANDBOOK)))
+        .isInstanceOfSatisfying(
+            IngestException.class,
+            e -> {
+              assertThat(e.results()).extracting(IngestResult::documentId).containsExactly("expenses", "handbook");
+              assertThat(e.failures()).containsOnlyKeys("poisoned");
+              assertThat(e.failures().get("poisoned")).isInstanceOf(PartialEmbeddingException.class);
+              assertThat(e.notAttempted()).isEmpty();
+            });
+    assertThat(kb.count(Map.of("source", "handbook"))).isEqualTo(chunker.chunk(HANDBOOK).size());
+    assertThat(kb.count(Map.of("source", "expenses"))).isEqualTo(chunker.chunk(EXPENSES).size());
+    assertThat(kb.count(Map.of("source", "poisoned"))).isZero();
+  }
+
+  @Test
+  void stopsAfterAnEmbeddingsCallWithoutAnyVectorAndReportsTheRestAsNotAttempted() {
+    // One character-sized chunk per word: the first document fills a whole embeddings call.
+    TextChunker tiny = TextChunker.builder().maxTokens(1).overlapTokens(0).build();
+    Knowledge knowledgeOfTiny =
+        Knowledge.builder().connector(connector).knowledgeBase(kb).embeddingModel(EMBEDDINGS).chunker(tiny).build();
+    Document big = Document.of("big", "ab. ".repeat(4096));
+    fake.embeddingsPort()
+        .answerWith(
+            request -> {
+              throw new AuthenticationException("bad key", ErrorDetails.NONE, null);
+            });
+
+    assertThatThrownBy(() -> knowledgeOfTiny.ingestAll(List.of(big, EXPENSES, HANDBOOK)))
+        .isInstanceOfSatisfying(
+            IngestException.class,
+            e -> {
+              assertThat(e.results()).isEmpty();
+              assertThat(e.failures()).containsOnlyKeys("big");
+              assertThat(e).hasCauseInstanceOf(AuthenticationException.class);
+              assertThat(e.notAttempted()).containsExactly("expenses", "handbook");
+              assertThat(e).hasMessageContaining("2 not attempted");
+            });
+    assertThat(tiny.chunk(big)).hasSize(4096);
+    assertThat(fake.embeddingsPort().requests())
+        .allSatisfy(request -> assertThat(request.inputs()).noneMatch(input -> input.contains("receipt")));
+  }
+
+  @Test
+  void checksTheFirstChunkBeforeCountingAndCountsOnlyWhenItsHashMatches() {
+    knowledge.ingest(HANDBOOK);
+    kb.takeCalls();
+
+    knowledge.ingest(new Document("handbook", HANDBOOK.text() + " Addendum.", Map.of("lang", "en")));
+    List<String> changed = kb.takeCalls();
+    knowledge.ingest(new Document("handbook", HANDBOOK.text() + " Addendum.", Map.of("lang", "en")));
+    List<String> unchanged = kb.takeCalls();
+
+    // A changed document: one look at its first chunk, no count before the embeddings call; one
+    // count after the write, to find stale chunks.
+    assertThat(changed).containsExactly("get", "upsert", "count");
+    assertThat(unchanged).containsExactly("get", "count", "count");
+  }
+
+  @Test
+  void deletesEveryStaleChunkEvenAfterAnOutOfBandDelete() {
+    knowledge.ingest(HANDBOOK);
+    int before = chunker.chunk(HANDBOOK).size();
+    assertThat(before).isGreaterThanOrEqualTo(3);
+    kb.delegate().delete(List.of("handbook#1")); // a hole in the stored positions
+    Document shorter = new Document("handbook", "Every employee gets 30 days of holiday.", Map.of("lang", "en"));
+
+    IngestResult result = knowledge.ingest(shorter);
+
+    assertThat(result.chunksDeleted()).isEqualTo(before - 2);
+    assertThat(kb.count(Map.of("source", "handbook"))).isEqualTo(1);
+    for (int position = 1; position < before; position++) {
+      assertThat(kb.get("handbook#" + position)).isEmpty();
+    }
+    int calls = embeddingCalls();
+    assertThat(knowledge.ingest(shorter).unchanged()).isTrue();
+    assertThat(embeddingCalls()).isEqualTo(calls);
+  }
+
+  @Test
+  void deletesAChunkStoredUnderTheDocumentsSourceByOtherMeansWithoutEmbeddingAgain() {
+    knowledge.ingest(HANDBOOK);
+    float[] vector = kb.get("handbook#0").orElseThrow().vector();
+    kb.delegate()
+        .upsert(List.of(new KnowledgeChunk("note on the handbook", "stale", Map.of("source", "handbook"), vector)));
+    int calls = embeddingCalls();
+
+    IngestResult again = knowledge.ingest(HANDBOOK);
+
+    assertThat(again).isEqualTo(new IngestResult("handbook", 0, 1, true, TokenUsage.ZERO));
+    assertThat(embeddingCalls()).isEqualTo(calls);
+    assertThat(kb.get("note on the handbook")).isEmpty();
+    assertThat(knowledge.ingest(HANDBOOK)).isEqualTo(new IngestResult("handbook", 0, 0, true, TokenUsage.ZERO));
+  }
+
+  @Test
+  void aChangedDocumentAlsoDeletesStaleChunksTheIdsDoNotReach() {
+    knowledge.ingest(HANDBOOK);
+    float[] vector = kb.get("handbook#0").orElseThrow().vector();
+    kb.delegate()
+        .upsert(
+            List.of(
+                new KnowledgeChunk("handbook#500", "far", Map.of("source", "handbook"), vector),
+                new KnowledgeChunk("elsewhere", "odd", Map.of("source", "handbook", "source_hash", "0"), vector)));
+    int before = chunker.chunk(HANDBOOK).size();
+
+    IngestResult result = knowledge.ingest(Document.of("handbook", "Every employee gets 30 days of holiday."));
+
+    assertThat(result.chunksDeleted()).isEqualTo(before - 1 + 2);
+    assertThat(kb.count(Map.of("source", "handbook"))).isEqualTo(1);
+  }
+
+  @Test
+  void rejectsADocumentThatCannotBeStoredBeforeAnythingIsEmbedded() {
+    assertThatThrownBy(() -> Document.of("notes", "one\u0000two"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("text of document 'notes'")
+        .hasMessageContaining("U+0000");
+    assertThatThrownBy(() -> Document.of("notes\ud800", "text"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("id of document 'notes\\uD800'")
+        .hasMessageContaining("unpaired surrogate");
+    assertThatThrownBy(() -> new Document("notes", "text", Map.of("lang", "e\udc00n")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("metadata value of key 'lang' of document 'notes'");
+    Map<String, String> nullValue = new HashMap<>();
+    nullValue.put("lang", null);
+    assertThatThrownBy(() -> new Document("notes", "text", nullValue))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("null value for key 'lang'");
+    assertThat(Document.of("emoji", "smile \ud83d\ude00").text()).endsWith("\ud83d\ude00");
   }
 
   private static ChatResponse toolCall(ToolCall call) {

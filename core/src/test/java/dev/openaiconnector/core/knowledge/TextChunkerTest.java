@@ -137,15 +137,38 @@ class TextChunkerTest {
   }
 
   @Test
-  void prefersASentenceEndToAWordEndEvenInAShortChunk() {
+  void prefersASentenceEndToAWordEndInAChunkAtLeastAQuarterFull() {
     String longSentence =
         IntStream.range(0, 200).mapToObj(i -> "word" + i).collect(Collectors.joining(" "));
-    String text = "A short sentence. " + longSentence;
+    // About 30 tokens: less than half of the budget of 100, more than a quarter.
+    String sentence =
+        "A sentence of a few more words about the holiday policy of the company, long enough to"
+            + " count as a real sentence.";
+    String text = sentence + " " + longSentence;
 
     List<TextChunk> chunks = chunker(100, 0).chunk(Document.of("doc", text));
 
-    assertThat(chunks.get(0).text()).isEqualTo("A short sentence.");
+    assertThat(tokens(sentence)).isBetween(25L, 49L);
+    assertThat(chunks.get(0).text()).isEqualTo(sentence);
     assertThat(chunks.get(1).text()).startsWith("word0 word1");
+  }
+
+  @Test
+  void anAbbreviationNearTheStartDoesNotEndAChunkOfATokenOrTwo() {
+    String longSentence =
+        IntStream.range(0, 200).mapToObj(i -> "word" + i).collect(Collectors.joining(" "));
+
+    for (String opening : new String[] {"Dr. ", "See e.g. ", "A short sentence. "}) {
+      String text = opening + longSentence;
+
+      List<TextChunk> chunks = chunker(100, 0).chunk(Document.of("doc", text));
+
+      assertThat(chunks).allSatisfy(chunk -> assertThat(tokens(chunk.text())).isLessThanOrEqualTo(100));
+      assertThat(tokens(chunks.get(0).text()))
+          .as("the first chunk of \"%s...\" ends at a word near the budget", opening)
+          .isGreaterThan(90);
+      assertThat(chunks.get(0).text()).startsWith(opening + "word0");
+    }
   }
 
   @Test
