@@ -11,28 +11,6 @@ import java.util.TreeMap;
 final class MetadataJson {
   private MetadataJson() {}
 
-  /**
-   * Tells whether PostgreSQL can store a string as given: neither {@code text} nor {@code jsonb}
-   * holds U+0000, and a lone surrogate would reach the database as {@code ?}.
-   */
-  static boolean storable(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == 0) {
-        return false;
-      }
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 == value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
-          return false;
-        }
-        i++;
-      } else if (Character.isLowSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** Writes the pairs as a JSON object, keys sorted so that equal maps give equal text. */
   static String write(Map<String, String> metadata) {
     StringBuilder json = new StringBuilder(16 + metadata.size() * 32).append('{');

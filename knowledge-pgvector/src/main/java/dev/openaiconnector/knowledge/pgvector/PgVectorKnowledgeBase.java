@@ -1,5 +1,6 @@
 package dev.openaiconnector.knowledge.pgvector;
 
+import dev.openaiconnector.api.ConfigurationException;
 import dev.openaiconnector.api.KnowledgeBase;
 import dev.openaiconnector.api.KnowledgeChunk;
 import dev.openaiconnector.api.KnowledgeHit;
@@ -9,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -50,7 +52,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Searches order by cosine distance ({@code <=>}), then by id; the similarity is one minus the
- * distance; a minimum similarity is a bound on the distance; a filter is {@code metadata @>} the
+ * distance; a minimum similarity is a bound on the distance, {@link
+ * SearchOptions#SIMILARITY_TOLERANCE} wider; a filter is {@code metadata @>} the
  * filter's pairs, served by the GIN index, and so are {@link #count} and {@link
  * #deleteMatching}. Vectors are normalised to length 1 before they are stored and searched, so
  * that chunks of the same direction have exactly the same similarity and tie by id. An upsert
@@ -60,12 +63,16 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Searches are approximate.</b> When PostgreSQL chooses the HNSW index (on all but small
  * tables), a search returns the nearest neighbours the graph finds, which are nearly always but
  * not provably the exact top {@code k}: a chunk may be missed, and then the next one takes its
- * place. Each search sets {@code hnsw.ef_search}, the size of the candidate list, to at least its
- * {@code topK} ({@link Builder#efSearch(int)}, 40 by default, trades speed for recall). A filtered
- * search also sets pgvector 0.8's {@code hnsw.iterative_scan} to {@code strict_order}, so that the
- * index goes on scanning while filtered-out rows leave fewer than {@code topK} hits, up to
- * pgvector's {@code hnsw.max_scan_tuples} (20,000 by default); with pgvector before 0.8 a filter
- * that matches few chunks can return fewer than {@code topK} hits. Use {@link
+ * place. The database's own settings stand unless a search needs more: {@code hnsw.ef_search}, the
+ * size of the candidate list, is raised for a search whose {@code topK} exceeds it (as read when
+ * the knowledge base was built; never lowered), and set for every search if {@link
+ * Builder#efSearch(int)} was set, which trades speed for recall. A filtered search sets pgvector
+ * 0.8's {@code hnsw.iterative_scan} to {@code strict_order}, so that the index goes on scanning
+ * while filtered-out rows leave fewer than {@code topK} hits, up to pgvector's {@code
+ * hnsw.max_scan_tuples} (20,000 by default); with pgvector before 0.8 a filter that matches few
+ * chunks can return fewer than {@code topK} hits. These are {@code SET LOCAL}, in a transaction of
+ * their own, and never leak into the pool's sessions; a search that needs none of them runs
+ * without a transaction. Use {@link
  * Builder#hnswIndex(boolean) hnswIndex(false)} for exact searches by a full scan, and for more
  * than 2,000 dimensions, the most an HNSW index on {@code vector} takes.
  *
@@ -73,13 +80,31 @@ import org.jspecify.annotations.Nullable;
  * that always fill {@code topK}), the extension's schema on the {@code search_path}, and the
  * PostgreSQL JDBC driver ({@code org.postgresql:postgresql}), which the application supplies with
  * its {@code DataSource}. The extension is created if missing, which needs a user allowed to
- * create it. Text, ids and metadata cannot hold the character U+0000, which PostgreSQL does not
- * store; a chunk with one is rejected.
+ * create it. Building takes a transaction-level advisory lock, the same for every knowledge base
+ * ({@code pg_advisory_xact_lock(}{@value #DDL_LOCK_KEY}{@code )}), so that applications starting at
+ * once create the extension, a schema and their tables one after the other.
  *
  * <p>Thread-safe: the knowledge base holds no connection; each call takes one from the {@code
- * DataSource} and gives it back. {@link #close()} leaves the {@code DataSource} open. A database
- * failure is a {@link PgVectorUnavailableException} when a later attempt may pass (no connection,
- * deadlock, timeout) and a {@link PgVectorException} otherwise.
+ * DataSource} and gives it back. {@link #close()} leaves the {@code DataSource} open.
+ *
+ * <p>Failures:
+ *
+ * <ul>
+ *   <li>a database failure, in {@link Builder#build()} or any call, is a {@link
+ *       PgVectorUnavailableException} (a {@link dev.openaiconnector.api.RetriableException}) when a
+ *       later attempt may pass: no connection, a deadlock or serialization failure, a timeout, a
+ *       server shutting down (SQLState classes {@code 08} and {@code 53}, {@code 40001}, {@code
+ *       40P01}, {@code 55P03}, {@code 57014}, {@code 57P01} to {@code 57P03}); and a {@link
+ *       PgVectorException} (a {@link dev.openaiconnector.api.NonRetriableException}) otherwise: a
+ *       missing table or privilege, a table of other dimensions or columns, a constraint. Both name
+ *       the operation, the table and the SQLState; neither holds a password, a chunk's text or a
+ *       vector, in its message or its causes;
+ *   <li>missing settings, or dimensions the HNSW index cannot take, are a {@link
+ *       ConfigurationException} from {@link Builder#build()}, before any connection;
+ *   <li>a bad argument (a vector of other dimensions, zero or not finite, a duplicate id) is an
+ *       {@link IllegalArgumentException} before any SQL, and a call after {@link #close()} an
+ *       {@link IllegalStateException}.
+ * </ul>
  */
 public final class PgVectorKnowledgeBase implements KnowledgeBase {
   /** The most dimensions an HNSW index on a {@code vector} column takes. */
@@ -96,25 +121,36 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
   private static final int MAX_IDENTIFIER_LENGTH = 63;
   private static final int BATCH_SIZE = 256;
-  /** The first key of the advisory lock that serialises creating tables: "kb" in ASCII. */
-  private static final int LOCK_CLASS = 0x6b62;
+  /** pgvector's default {@code hnsw.ef_search}. */
+  private static final int PGVECTOR_EF_SEARCH = 40;
+  /**
+   * The key of the advisory lock that {@link Builder#build()} holds while it checks and creates
+   * the extension, the schema, the table and its indexes: one key for every knowledge base, since
+   * two tables of one new schema, or two databases' first tables, share the schema and the
+   * extension they create. "oac-kb" in ASCII.
+   */
+  public static final long DDL_LOCK_KEY = 0x6f61_632d_6b62L;
 
   private final DataSource dataSource;
   private final String qualifiedTable;
   private final int dimensions;
   private final boolean indexed;
-  private final int efSearch;
+  /** The builder's efSearch, or null to leave the database's setting unless topK exceeds it. */
+  private final @Nullable Integer efSearch;
+  /** {@code hnsw.ef_search} as the database had it when the knowledge base was built. */
+  private final int databaseEfSearch;
   private final boolean iterativeScan;
   private final String upsertSql;
   private volatile boolean closed;
 
-  private PgVectorKnowledgeBase(Builder builder, String qualifiedTable, boolean iterativeScan) {
+  private PgVectorKnowledgeBase(Builder builder, String qualifiedTable, Opened opened) {
     this.dataSource = Objects.requireNonNull(builder.dataSource);
     this.qualifiedTable = qualifiedTable;
     this.dimensions = builder.dimensions;
     this.indexed = builder.hnswIndex;
     this.efSearch = builder.efSearch;
-    this.iterativeScan = iterativeScan;
+    this.databaseEfSearch = opened.efSearch();
+    this.iterativeScan = opened.iterativeScan();
     this.upsertSql =
         "INSERT INTO "
             + qualifiedTable
@@ -164,8 +200,9 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
         throw new IllegalArgumentException(
             "chunk id '" + chunk.id() + "' appears twice in one upsert; ids must be unique");
       }
+      // KnowledgeChunk has rejected what PostgreSQL cannot store (U+0000, lone surrogates) and
+      // values that are not finite.
       checkVector(chunk.vector(), "vector of chunk '" + chunk.id() + "'");
-      checkStorable(chunk);
       sorted.add(chunk);
     }
     sorted.sort(Comparator.comparing(KnowledgeChunk::id));
@@ -200,7 +237,7 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
     Set<String> storable = new LinkedHashSet<>();
     for (String id : ids) {
       // An id PostgreSQL cannot store is not stored: nothing to delete.
-      if (MetadataJson.storable(Objects.requireNonNull(id, "ids must not contain null"))) {
+      if (storable(Objects.requireNonNull(id, "ids must not contain null"))) {
         storable.add(id);
       }
     }
@@ -250,16 +287,20 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
   public List<KnowledgeHit> search(float[] vector, SearchOptions options) {
     Objects.requireNonNull(vector, "vector");
     Objects.requireNonNull(options, "options");
-    checkVector(vector, "query vector");
+    checkQuery(vector);
     ensureOpen();
     if (!storable(options.filter())) {
       return List.of();
     }
     String sql = searchSql(options);
+    @Nullable String tuning = indexed ? tuningSql(options) : null;
     Work<List<KnowledgeHit>> work =
         connection -> {
-          if (indexed) {
-            tuneIndexScan(connection, options);
+          if (tuning != null) {
+            try (PreparedStatement set = connection.prepareStatement(tuning)) {
+              bindTuning(set, options);
+              set.executeQuery().close();
+            }
           }
           try (PreparedStatement search = connection.prepareStatement(sql)) {
             bindSearch(search, vector, options);
@@ -273,71 +314,89 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
             return hits;
           }
         };
-    // SET LOCAL needs a transaction; without the index nothing is set.
-    return indexed ? inTransaction("search", work) : read("search", work);
+    // SET LOCAL needs a transaction; a search that sets nothing needs none.
+    return tuning != null ? inTransaction("search", work) : read("search", work);
   }
 
-  /** The statement a search runs; package-private so that tests can EXPLAIN it. */
+  /**
+   * The statement a search runs; package-private so that tests can EXPLAIN it.
+   *
+   * <p>The query vector is one parameter, referenced once and bound as a {@code vector} (not as
+   * text cast per row), so that the server parses it once. A minimum similarity filters the
+   * nearest chunks in the outer query: every chunk within the bound is nearer than every chunk
+   * outside it, so filtering the top {@code k} gives the top {@code k} of the chunks within the
+   * bound, and the index stops after {@code k} chunks instead of scanning on for more.
+   */
   String searchSql(SearchOptions options) {
-    StringBuilder where = new StringBuilder();
-    if (!options.filter().isEmpty()) {
-      where.append(" WHERE \"metadata\" @> ?::jsonb");
-    }
-    if (options.minSimilarity().isPresent()) {
-      where
-          .append(where.length() == 0 ? " WHERE" : " AND")
-          .append(" (\"embedding\" <=> ?::vector) <= ?");
-    }
+    String filter = options.filter().isEmpty() ? "" : " WHERE \"metadata\" @> ?::jsonb";
     // Equal distances are ordered by id. COLLATE "C": in the order of Java's String.compareTo
     // (but for a few characters outside the Basic Multilingual Plane), whatever the collation.
-    String order = " ORDER BY distance, \"id\" COLLATE \"C\" LIMIT ?";
-    if (!indexed) {
-      return "SELECT " + SELECT_COLUMNS + ", \"embedding\" <=> ?::vector AS distance FROM "
-          + qualifiedTable + where + order;
-    }
+    String order = " ORDER BY distance, \"id\" COLLATE \"C\"";
     // PostgreSQL uses an ordering index only when it serves the whole ORDER BY, and the HNSW
     // index knows only the distance: the inner query takes the nearest chunks by distance alone,
     // WITH TIES so that every chunk as near as the last one comes along, and the outer query
-    // orders those by distance and id.
-    return "SELECT " + SELECT_COLUMNS + ", distance FROM (SELECT \"id\", \"text\", \"metadata\","
-        + " \"embedding\", \"embedding\" <=> ?::vector AS distance FROM " + qualifiedTable + where
-        + " ORDER BY distance FETCH FIRST (?) ROWS WITH TIES) AS nearest" + order;
+    // orders those by distance and id. Without the index the inner query sorts by both.
+    String nearest =
+        indexed ? " ORDER BY distance FETCH FIRST (?) ROWS WITH TIES" : order + " LIMIT ?";
+    return "SELECT \"id\", \"text\", \"metadata\"::text, \"embedding\"::text, distance FROM"
+        + " (SELECT \"id\", \"text\", \"metadata\", \"embedding\", \"embedding\" <=> ?::vector"
+        + " AS distance FROM " + qualifiedTable + filter + nearest + ") AS nearest"
+        + (options.minSimilarity().isPresent() ? " WHERE distance <= ?" : "")
+        + order + " LIMIT ?";
   }
 
   /** Sets the parameters of {@link #searchSql}. */
   void bindSearch(PreparedStatement search, float[] vector, SearchOptions options)
       throws SQLException {
-    String query = VectorText.format(normalised(vector));
     int parameter = 1;
-    search.setString(parameter++, query);
+    // Types.OTHER: PgJDBC sends the text untyped, so that the server takes the parameter as a
+    // vector and parses it once; as a varchar it would be cast, and a generic plan casts per row.
+    search.setObject(parameter++, VectorText.format(normalised(vector)), Types.OTHER);
     if (!options.filter().isEmpty()) {
       search.setString(parameter++, MetadataJson.write(options.filter()));
     }
+    search.setInt(parameter++, options.topK());
     OptionalDouble minSimilarity = options.minSimilarity();
     if (minSimilarity.isPresent()) {
-      search.setString(parameter++, query);
-      search.setDouble(parameter++, 1.0 - minSimilarity.getAsDouble());
-    }
-    if (indexed) {
-      search.setInt(parameter++, options.topK());
+      // Float rounding leaves the same direction a little below 1: within the tolerance it counts.
+      search.setDouble(
+          parameter++, 1.0 - minSimilarity.getAsDouble() + SearchOptions.SIMILARITY_TOLERANCE);
     }
     search.setInt(parameter, options.topK());
   }
 
-  private void tuneIndexScan(Connection connection, SearchOptions options) throws SQLException {
+  /**
+   * The statement that sets what a search through the index needs, or null when it needs
+   * nothing: the database's {@code hnsw.ef_search} already covers {@code topK} and no efSearch was
+   * set on the builder, and there is no filter (or no iterative scan before pgvector 0.8).
+   */
+  @Nullable String tuningSql(SearchOptions options) {
+    boolean setEfSearch = efSearch != null || options.topK() > databaseEfSearch;
+    boolean setIterativeScan = iterativeScan && !options.filter().isEmpty();
+    if (!setEfSearch && !setIterativeScan) {
+      return null;
+    }
     // set_config(..., true) is SET LOCAL: it ends with the transaction and never leaks into the
-    // pooled connection's session.
-    String sql =
-        iterativeScan
-            ? "SELECT set_config('hnsw.ef_search', ?, true),"
-                + " set_config('hnsw.iterative_scan', ?, true)"
-            : "SELECT set_config('hnsw.ef_search', ?, true)";
-    try (PreparedStatement set = connection.prepareStatement(sql)) {
+    // pooled connection's session. Without efSearch on the builder, GREATEST never lowers what
+    // the session has (a pool may have raised it).
+    String ef =
+        efSearch != null
+            ? "set_config('hnsw.ef_search', ?, true)"
+            : "set_config('hnsw.ef_search', GREATEST(COALESCE(current_setting('hnsw.ef_search',"
+                + " true), '0')::int, ?)::text, true)";
+    String iterative = "set_config('hnsw.iterative_scan', 'strict_order', true)";
+    return "SELECT "
+        + (setEfSearch && setIterativeScan
+            ? ef + ", " + iterative
+            : setEfSearch ? ef : iterative);
+  }
+
+  /** Sets the parameters of {@link #tuningSql}. */
+  void bindTuning(PreparedStatement set, SearchOptions options) throws SQLException {
+    if (efSearch != null) {
       set.setString(1, Integer.toString(Math.max(efSearch, options.topK())));
-      if (iterativeScan) {
-        set.setString(2, options.filter().isEmpty() ? "off" : "strict_order");
-      }
-      set.executeQuery().close();
+    } else if (options.topK() > databaseEfSearch) {
+      set.setInt(1, options.topK());
     }
   }
 
@@ -345,7 +404,7 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
   public Optional<KnowledgeChunk> get(String id) {
     Objects.requireNonNull(id, "id");
     ensureOpen();
-    if (!MetadataJson.storable(id)) {
+    if (!storable(id)) {
       return Optional.empty();
     }
     return read(
@@ -426,6 +485,30 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
     }
   }
 
+  /** Checks a query vector as the in-memory knowledge base does: length, finite, not zero. */
+  private void checkQuery(float[] vector) {
+    if (vector.length != dimensions) {
+      throw new IllegalArgumentException(
+          "the query vector has "
+              + vector.length
+              + " dimensions, and knowledge base "
+              + qualifiedTable
+              + " holds vectors of "
+              + dimensions
+              + "; embed the query with the same model and dimensions as the chunks");
+    }
+    for (int i = 0; i < vector.length; i++) {
+      if (!Float.isFinite(vector[i])) {
+        throw new IllegalArgumentException(
+            "the query vector has a value that is not finite at index " + i);
+      }
+    }
+    if (norm(vector) == 0) {
+      throw new IllegalArgumentException(
+          "the query vector is zero: it has no direction and so no cosine similarity");
+    }
+  }
+
   private void checkVector(float[] vector, String what) {
     if (vector.length != dimensions) {
       throw new IllegalArgumentException(
@@ -442,30 +525,6 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
     }
   }
 
-  private static void checkStorable(KnowledgeChunk chunk) {
-    String problem = null;
-    if (!MetadataJson.storable(chunk.id())) {
-      problem = "its id";
-    } else if (!MetadataJson.storable(chunk.text())) {
-      problem = "its text";
-    } else {
-      for (Map.Entry<String, String> pair : chunk.metadata().entrySet()) {
-        if (!MetadataJson.storable(pair.getKey()) || !MetadataJson.storable(pair.getValue())) {
-          problem = "its metadata";
-          break;
-        }
-      }
-    }
-    if (problem != null) {
-      throw new IllegalArgumentException(
-          "chunk '"
-              + chunk.id().replace("\0", "\\0")
-              + "' cannot be stored in PostgreSQL: "
-              + problem
-              + " holds the character U+0000 or half of a surrogate pair");
-    }
-  }
-
   private static void checkFilter(Map<String, String> filter, String name) {
     filter.forEach(
         (key, value) -> {
@@ -474,9 +533,14 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
         });
   }
 
+  /** Tells whether a string can be stored; one that cannot (U+0000, a lone surrogate) is not. */
+  private static boolean storable(String value) {
+    return KnowledgeChunk.indexOfUnstorable(value) < 0;
+  }
+
   private static boolean storable(Map<String, String> filter) {
     for (Map.Entry<String, String> pair : filter.entrySet()) {
-      if (!MetadataJson.storable(pair.getKey()) || !MetadataJson.storable(pair.getValue())) {
+      if (!storable(pair.getKey()) || !storable(pair.getValue())) {
         return false; // no stored chunk can have this pair
       }
     }
@@ -491,7 +555,8 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
     return Math.sqrt(sum);
   }
 
-  private static float[] normalised(float[] vector) {
+  /** The vector scaled to length 1, as it is stored and searched. */
+  static float[] normalised(float[] vector) {
     double norm = norm(vector);
     float[] unit = new float[vector.length];
     for (int i = 0; i < vector.length; i++) {
@@ -507,73 +572,102 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
 
   /** Runs a read; commits only if the pool hands out connections without auto-commit. */
   private <T> T read(String operation, Work<T> work) {
-    return run(dataSource, operation, qualifiedTable, work, false);
+    return run(dataSource, operation, qualifiedTable, work, false, false);
   }
 
   private <T> T inTransaction(String operation, Work<T> work) {
-    return run(dataSource, operation, qualifiedTable, work, true);
+    return run(dataSource, operation, qualifiedTable, work, true, false);
   }
 
+  /**
+   * Runs work on a connection of its own, in a transaction if asked (or if the pool hands out
+   * connections without auto-commit), read committed if asked; gives the connection back with the
+   * auto-commit and isolation it came with.
+   */
   private static <T> T run(
-      DataSource dataSource, String operation, String table, Work<T> work, boolean transaction) {
+      DataSource dataSource,
+      String operation,
+      String table,
+      Work<T> work,
+      boolean transaction,
+      boolean readCommitted) {
     try (Connection connection = dataSource.getConnection()) {
       boolean autoCommit = connection.getAutoCommit();
       if (autoCommit && !transaction) {
         return work.run(connection);
       }
-      if (autoCommit) {
-        connection.setAutoCommit(false);
-      }
+      int isolation =
+          readCommitted
+              ? connection.getTransactionIsolation()
+              : Connection.TRANSACTION_READ_COMMITTED;
       T result;
       try {
+        if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+          connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        }
+        if (autoCommit) {
+          connection.setAutoCommit(false);
+        }
         result = work.run(connection);
         connection.commit();
       } catch (SQLException | RuntimeException | Error failure) {
         try {
           connection.rollback();
-          if (autoCommit) {
-            connection.setAutoCommit(true);
-          }
+          restore(connection, autoCommit, isolation);
         } catch (SQLException cleanupFailure) {
           failure.addSuppressed(SqlFailures.safe(cleanupFailure));
         }
         throw failure;
       }
-      if (autoCommit) {
-        // The pool gets the connection back as it gave it.
-        connection.setAutoCommit(true);
-      }
+      restore(connection, autoCommit, isolation);
       return result;
     } catch (SQLException failure) {
       throw SqlFailures.wrap(operation, table, failure);
     }
   }
 
+  /** The pool gets the connection back as it gave it. */
+  private static void restore(Connection connection, boolean autoCommit, int isolation)
+      throws SQLException {
+    if (autoCommit) {
+      connection.setAutoCommit(true);
+    }
+    if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+      connection.setTransactionIsolation(isolation);
+    }
+  }
+
   // ---------------------------------------------------------------------------------- opening
+
+  /** What building learnt of the database. */
+  private record Opened(boolean iterativeScan, int efSearch) {}
 
   private static PgVectorKnowledgeBase open(Builder builder) {
     String table = quote(Objects.requireNonNull(builder.table));
     String qualified = builder.schema == null ? table : quote(builder.schema) + "." + table;
-    boolean iterativeScan =
+    Opened opened =
         run(
             Objects.requireNonNull(builder.dataSource),
             "open",
             qualified,
             connection -> prepare(connection, builder, qualified),
-            true);
-    return new PgVectorKnowledgeBase(builder, qualified, iterativeScan);
+            true,
+            // After waiting for the lock, the checks must see what the lock's previous holder
+            // committed: a new snapshot per statement, whatever isolation the pool sets.
+            builder.createIfMissing);
+    return new PgVectorKnowledgeBase(builder, qualified, opened);
   }
 
-  /** Checks or creates the extension, the table and its indexes; tells if pgvector is 0.8+. */
-  private static boolean prepare(Connection connection, Builder builder, String qualified)
+  /** Checks or creates the extension, the table and its indexes; reads pgvector's settings. */
+  private static Opened prepare(Connection connection, Builder builder, String qualified)
       throws SQLException {
     String table = Objects.requireNonNull(builder.table);
     if (builder.createIfMissing) {
-      // Two applications starting at once must not both create the table.
+      // Applications starting at once take turns: one key for all, since two new tables may share
+      // a new schema, and every table the extension.
       try (PreparedStatement lock =
-          connection.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
-        lock.setInt(1, LOCK_CLASS);
-        lock.setInt(2, qualified.hashCode());
+          connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+        lock.setLong(1, DDL_LOCK_KEY);
         lock.executeQuery().close();
       }
     }
@@ -643,7 +737,25 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
                 + " USING gin (\"metadata\" jsonb_path_ops)");
       }
     }
-    return atLeast(version, 0, 8);
+    return new Opened(
+        atLeast(version, 0, 8), builder.hnswIndex ? efSearchSetting(connection) : 0);
+  }
+
+  /** The session's {@code hnsw.ef_search}, as the database, the role or the pool set it. */
+  private static int efSearchSetting(Connection connection) throws SQLException {
+    // pgvector defines its settings when its library loads, on the first use of the type in a
+    // session; before that only a value set in the configuration is known.
+    execute(connection, "SELECT '[1]'::vector");
+    try (PreparedStatement select =
+            connection.prepareStatement("SELECT current_setting('hnsw.ef_search', true)");
+        ResultSet rows = select.executeQuery()) {
+      @Nullable String value = rows.next() ? rows.getString(1) : null;
+      try {
+        return value == null ? PGVECTOR_EF_SEARCH : Integer.parseInt(value.strip());
+      } catch (NumberFormatException e) {
+        return PGVECTOR_EF_SEARCH;
+      }
+    }
   }
 
   private static boolean schemaExists(Connection connection, String schema) throws SQLException {
@@ -773,7 +885,7 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
 
   /**
    * Builds a {@link PgVectorKnowledgeBase}; not thread-safe. Each setter rejects a bad value at
-   * once, and {@link #build()} reports everything still missing.
+   * once, and {@link #build()} reports every problem left in one {@link ConfigurationException}.
    */
   public static final class Builder {
     private @Nullable DataSource dataSource;
@@ -782,7 +894,7 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
     private int dimensions;
     private boolean createIfMissing = true;
     private boolean hnswIndex = true;
-    private int efSearch = 40;
+    private @Nullable Integer efSearch;
 
     private Builder() {}
 
@@ -872,10 +984,12 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
     }
 
     /**
-     * Sets pgvector's {@code hnsw.ef_search} for searches: the size of the candidate list, more
-     * for better recall, fewer for speed. A search uses at least its {@code topK}.
+     * Sets pgvector's {@code hnsw.ef_search} for every search: the size of the candidate list,
+     * more for better recall, fewer for speed. A search uses at least its {@code topK}. Unless
+     * set, searches keep the database's setting (pgvector's default is 40) and raise it only for
+     * a larger {@code topK}.
      *
-     * @param efSearch from 1 to 1000; 40 unless set, pgvector's default
+     * @param efSearch from 1 to 1000
      * @return this builder
      * @throws IllegalArgumentException if out of range
      */
@@ -892,34 +1006,42 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
      * knowledge base.
      *
      * @return the knowledge base
-     * @throws IllegalStateException if the data source, the table or the dimensions are not set,
-     *     or the dimensions are too many for the HNSW index
+     * @throws ConfigurationException before connecting, listing every problem: the data source,
+     *     the table or the dimensions not set, or more dimensions than the HNSW index takes
      * @throws PgVectorException if the table has other dimensions or columns, or is missing and
-     *     may not be created
-     * @throws PgVectorUnavailableException if the database cannot be reached
+     *     may not be created, or the extension is missing and may not be created
+     * @throws PgVectorUnavailableException if the database cannot be reached, or another failure
+     *     that a later attempt may not meet
      */
     public PgVectorKnowledgeBase build() {
       List<String> problems = new ArrayList<>();
       if (dataSource == null) {
-        problems.add("dataSource is not set");
+        problems.add(
+            "dataSource is required; set it with dataSource(pool), the application's DataSource"
+                + " with the PostgreSQL JDBC driver");
       }
       if (table == null) {
-        problems.add("table is not set");
+        problems.add(
+            "table is required; set it with table(\"handbook\"), the name of the knowledge base's"
+                + " table");
       }
       if (dimensions == 0) {
-        problems.add("dimensions are not set");
+        problems.add(
+            "dimensions is required; set it with dimensions(1536), the embedding model's (1536"
+                + " for text-embedding-3-small)");
       } else if (hnswIndex && dimensions > MAX_INDEXED_DIMENSIONS) {
         problems.add(
-            "an HNSW index takes at most "
-                + MAX_INDEXED_DIMENSIONS
-                + " dimensions, not "
+            "dimensions is "
                 + dimensions
-                + ": ask the embedding model for fewer, or use hnswIndex(false) for exact"
-                + " searches without an index");
+                + ", and an HNSW index takes at most "
+                + MAX_INDEXED_DIMENSIONS
+                + "; ask the embedding model for at most "
+                + MAX_INDEXED_DIMENSIONS
+                + " dimensions, or set hnswIndex(false) for exact searches without an index");
       }
       if (!problems.isEmpty()) {
-        throw new IllegalStateException(
-            "cannot build the knowledge base: " + String.join("; ", problems));
+        throw new ConfigurationException(
+            "Invalid pgvector knowledge base: " + String.join("; ", problems), null);
       }
       return open(this);
     }

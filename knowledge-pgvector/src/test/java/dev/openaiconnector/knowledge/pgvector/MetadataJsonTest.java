@@ -35,12 +35,4 @@ class MetadataJsonTest {
           .hasMessageContaining("not a JSON object of strings");
     }
   }
-
-  @Test
-  void tellsWhatPostgresqlCannotStore() {
-    assertThat(MetadataJson.storable("plain \u00e9 \ud83d\ude00")).isTrue();
-    assertThat(MetadataJson.storable("nul \0")).isFalse();
-    assertThat(MetadataJson.storable("lone \ud83d")).isFalse();
-    assertThat(MetadataJson.storable("\ude00 lone")).isFalse();
-  }
 }

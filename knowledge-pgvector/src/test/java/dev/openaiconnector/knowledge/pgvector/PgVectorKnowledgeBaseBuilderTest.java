@@ -3,6 +3,7 @@ package dev.openaiconnector.knowledge.pgvector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openaiconnector.api.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
 /** What the builder checks before it connects: no database needed. */
@@ -52,22 +53,26 @@ class PgVectorKnowledgeBaseBuilderTest {
   }
 
   @Test
-  void buildReportsEverythingMissingAtOnce() {
+  void buildReportsEveryProblemAtOnceNamingEachSettingAndTheFix() {
     assertThatThrownBy(() -> PgVectorKnowledgeBase.builder().build())
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("dataSource is not set")
-        .hasMessageContaining("table is not set")
-        .hasMessageContaining("dimensions are not set");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("Invalid pgvector knowledge base: ")
+        .hasMessageContaining("dataSource is required; set it with dataSource(")
+        .hasMessageContaining("table is required; set it with table(\"handbook\")")
+        .hasMessageContaining("dimensions is required; set it with dimensions(1536)")
+        .satisfies(e -> assertThat(((ConfigurationException) e).isRetriable()).isFalse());
   }
 
   @Test
   void moreDimensionsThanTheHnswIndexTakesNeedExactSearches() {
     assertThatThrownBy(() -> PgVectorKnowledgeBase.builder().table("t").dimensions(3072).build())
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("an HNSW index takes at most 2000 dimensions, not 3072")
-        .hasMessageContaining("hnswIndex(false)");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("dimensions is 3072, and an HNSW index takes at most 2000")
+        .hasMessageContaining("hnswIndex(false)")
+        .hasMessageContaining("dataSource is required");
     assertThatThrownBy(() ->
         PgVectorKnowledgeBase.builder().table("t").dimensions(3072).hnswIndex(false).build())
+        .isInstanceOf(ConfigurationException.class)
         .message()
         .doesNotContain("HNSW");
   }

@@ -2,6 +2,7 @@ package dev.openaiconnector.knowledge.pgvector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.openaiconnector.api.ConnectorException;
@@ -20,11 +21,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -78,8 +81,14 @@ class PgVectorKnowledgeBaseTest {
   }
 
   private static List<String> query(String sql, Object... parameters) throws SQLException {
-    try (Connection connection = database.dataSource().getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
+    try (Connection connection = database.dataSource().getConnection()) {
+      return query(connection, sql, parameters);
+    }
+  }
+
+  private static List<String> query(Connection connection, String sql, Object... parameters)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
         statement.setObject(i + 1, parameters[i]);
       }
@@ -91,6 +100,11 @@ class PgVectorKnowledgeBaseTest {
       }
       return rows;
     }
+  }
+
+  /** What the recording data source logs for the statement of a search with these options. */
+  private static String recordingOfTheSearch(PgVectorKnowledgeBase kb, SearchOptions options) {
+    return "prepare " + kb.searchSql(options);
   }
 
   private static List<String> ids(List<KnowledgeHit> hits) {
@@ -196,6 +210,43 @@ class PgVectorKnowledgeBaseTest {
   }
 
   @Test
+  void knowledgeBasesOnOtherTablesOfOneNewSchemaOpenAtOnce() throws Exception {
+    // Each round two applications create a new schema's first two tables at the same moment:
+    // one lock for all tables makes them take turns, so neither meets the other's schema. Every
+    // other round the pool's transactions are REPEATABLE READ, whose snapshot, taken before the
+    // lock is granted, would not show what the other committed meanwhile.
+    DataSource repeatableRead = new TestDataSources.Recording(database.dataSource(),
+        true, "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 8; round++) {
+        String newSchema = schema + "_r" + round;
+        DataSource dataSource = round % 2 == 0 ? database.dataSource() : repeatableRead;
+        CyclicBarrier start = new CyclicBarrier(2);
+        try {
+          List<Future<PgVectorKnowledgeBase>> opening = new ArrayList<>();
+          for (String table : List.of("handbook", "faq")) {
+            opening.add(pool.submit(() -> {
+              start.await(1, TimeUnit.MINUTES);
+              return PgVectorKnowledgeBase.builder().dataSource(dataSource)
+                  .schema(newSchema).table(table).dimensions(3).build();
+            }));
+          }
+          for (Future<PgVectorKnowledgeBase> kb : opening) {
+            kb.get(1, TimeUnit.MINUTES).close();
+          }
+          assertThat(query("SELECT tablename FROM pg_tables WHERE schemaname = ?"
+              + " ORDER BY tablename", newSchema)).containsExactly("faq", "handbook");
+        } finally {
+          database.dropSchema(newSchema);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void upsertsThousandsOfChunksInBatches() {
     try (PgVectorKnowledgeBase kb = builder(newTable(), 32).build()) {
       List<KnowledgeChunk> chunks = randomChunks(5000, 32, 1);
@@ -228,6 +279,78 @@ class PgVectorKnowledgeBaseTest {
           .doesNotContain("text 900"); // the batch's values stay out of the message
       assertThat(kb.count(Map.of())).isEqualTo(1);
       assertThat(kb.get("before")).isPresent();
+    }
+  }
+
+  @Test
+  void aFailedUpsertKeepsChunkTextsAndVectorsOutOfTheExceptionAndItsCauses() {
+    String table = newTable();
+    try (PgVectorKnowledgeBase kb = builder(table, 8).build()) {
+      database.execute("ALTER TABLE " + schema + "." + table
+          + " ADD CONSTRAINT no_poison CHECK (id <> 'c00300')");
+      List<KnowledgeChunk> chunks = new ArrayList<>(randomChunks(400, 8, 12));
+      KnowledgeChunk poison = chunks.get(300);
+      String text = "confidential: the salary of the poisoned chunk is 123456";
+      chunks.set(300, new KnowledgeChunk(poison.id(), text, poison.metadata(), poison.vector()));
+      float[] sent = PgVectorKnowledgeBase.normalised(poison.vector());
+
+      Throwable failure = catchThrowable(() -> kb.upsert(chunks));
+
+      assertThat(failure)
+          .isInstanceOf(PgVectorException.class)
+          .hasMessageContaining("violates check constraint \"no_poison\"")
+          .hasMessageContaining("SQLState 23514");
+      assertThat(((PgVectorException) failure).sqlState()).contains("23514");
+      assertThat(((SQLException) failure.getCause()).getSQLState()).isEqualTo("23514");
+      String everything = FailureText.all(failure);
+      assertThat(everything).doesNotContain(text).doesNotContain("text 299");
+      for (float value : sent) {
+        assertThat(everything).doesNotContain(Float.toString(value));
+      }
+      for (float value : PgVectorKnowledgeBase.normalised(chunks.get(299).vector())) {
+        assertThat(everything).doesNotContain(Float.toString(value));
+      }
+    }
+  }
+
+  @Test
+  void rejectsAQueryVectorThatIsNotFiniteBeforeAnySql() {
+    TestDataSources.Recording counting = new TestDataSources.Recording(database.dataSource(), true);
+    try (PgVectorKnowledgeBase kb = builder(newTable(), 3).dataSource(counting).build()) {
+      for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+        assertThatThrownBy(() -> kb.search(new float[] {1, 2, bad}, SearchOptions.defaults()))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("the query vector has a value that is not finite at index 2");
+      }
+      assertThatThrownBy(() -> kb.search(new float[] {0, 0, 0}, SearchOptions.defaults()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("the query vector is zero");
+      assertThatThrownBy(() -> kb.search(new float[] {1, 2}, SearchOptions.defaults()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("the query vector has 2 dimensions")
+          .hasMessageContaining("holds vectors of 3");
+      assertThat(counting.connectionsOpened()).isEqualTo(1); // build's, none for the searches
+    }
+  }
+
+  @Test
+  void aMinimumSimilarityOfOneFindsTheSameDirectionDespiteRounding() {
+    for (boolean index : new boolean[] {true, false}) {
+      try (PgVectorKnowledgeBase kb = builder(newTable(), 64).hnswIndex(index).build()) {
+        List<KnowledgeChunk> chunks = randomChunks(40, 64, 13);
+        kb.upsert(chunks);
+        SearchOptions exactly = SearchOptions.builder().topK(3).minSimilarity(1.0).build();
+        for (KnowledgeChunk chunk : chunks) {
+          // The same direction, another length: normalised, its floats differ in the last bits.
+          float[] query = chunk.vector().clone();
+          for (int d = 0; d < query.length; d++) {
+            query[d] *= 0.7f;
+          }
+          assertThat(ids(kb.search(query, exactly)))
+              .as("%s, index %s", chunk.id(), index)
+              .containsExactly(chunk.id());
+        }
+      }
     }
   }
 
@@ -305,6 +428,127 @@ class PgVectorKnowledgeBaseTest {
         assertThat(settings.getString(1)).isEqualTo("40");
         assertThat(settings.getString(2)).isEqualTo("off");
       }
+      assertThat(connection.getAutoCommit()).isTrue();
+    }
+  }
+
+  @Test
+  void theIndexRunSearchesThroughTheIndex() {
+    String table = newTable();
+    TestDataSources.Recording indexOnly = PgVectorKnowledgeBaseContractTest.indexOnly(database);
+    try (PgVectorKnowledgeBase kb = builder(table, 2).dataSource(indexOnly).build()) {
+      kb.upsert(List.of(
+          new KnowledgeChunk("c", "c", Map.of("k", "v"), new float[] {1, 0}),
+          new KnowledgeChunk("a", "a", Map.of("k", "v"), new float[] {2, 0}),
+          new KnowledgeChunk("d", "d", Map.of(), new float[] {0, 1}),
+          new KnowledgeChunk("b", "b", Map.of("k", "v"), new float[] {3, 0})));
+      database.execute("ANALYZE " + kb.table());
+
+      for (SearchOptions options : List.of(SearchOptions.topK(2),
+          SearchOptions.builder().topK(2).filter("k", "v").build(),
+          SearchOptions.builder().topK(2).minSimilarity(0.5).build())) {
+        assertThat(explain(kb, new float[] {1, 0}, options, indexOnly))
+            .as("plan for %s", options)
+            .contains("Index Scan using " + table + "_embedding_hnsw");
+        // Three chunks tie: WITH TIES brings all three, the id decides.
+        assertThat(ids(kb.search(new float[] {1, 0}, options))).containsExactly("a", "b");
+      }
+    }
+  }
+
+  @Test
+  void aSearchSetsNothingWhenTheDatabasesSettingsSuffice() {
+    TestDataSources.Recording recording =
+        new TestDataSources.Recording(database.dataSource(), true);
+    try (PgVectorKnowledgeBase kb = builder(newTable(), 2).dataSource(recording).build()) {
+      kb.upsert(List.of(new KnowledgeChunk("a", "a", Map.of("k", "v"), new float[] {1, 0})));
+      recording.takeCalls();
+
+      kb.search(new float[] {1, 0}, SearchOptions.topK(40));
+      assertThat(recording.takeCalls()).singleElement().asString().startsWith("prepare SELECT");
+
+      kb.search(new float[] {1, 0}, SearchOptions.builder().topK(5).filter("k", "v").build());
+      assertThat(recording.takeCalls()).containsExactly("autoCommit false",
+          "prepare SELECT set_config('hnsw.iterative_scan', 'strict_order', true)",
+          recordingOfTheSearch(kb, SearchOptions.builder().filter("k", "v").build()), "commit",
+          "autoCommit true");
+
+      kb.search(new float[] {1, 0}, SearchOptions.topK(41));
+      assertThat(recording.takeCalls()).element(1).asString()
+          .contains("GREATEST(COALESCE(current_setting('hnsw.ef_search', true), '0')::int, ?)")
+          .doesNotContain("iterative_scan");
+    }
+    try (PgVectorKnowledgeBase kb = builder(newTable(), 2).dataSource(recording).efSearch(64)
+        .build()) {
+      recording.takeCalls();
+      kb.search(new float[] {1, 0}, SearchOptions.topK(5));
+      assertThat(recording.takeCalls()).element(1).asString()
+          .isEqualTo("prepare SELECT set_config('hnsw.ef_search', ?, true)");
+    }
+  }
+
+  @Test
+  void readsTheDatabasesCandidateListSizeAndNeverLowersASessionsOwn() throws SQLException {
+    TestDataSources.Recording tuned = new TestDataSources.Recording(database.dataSource(), true,
+        "SET hnsw.ef_search = 200");
+    try (PgVectorKnowledgeBase kb = builder(newTable(), 2).dataSource(tuned).build()) {
+      assertThat(kb.tuningSql(SearchOptions.topK(200))).isNull();
+      assertThat(kb.tuningSql(SearchOptions.topK(201))).contains("GREATEST");
+    }
+    try (PgVectorKnowledgeBase kb = builder(newTable(), 2).build();
+        Connection connection = database.dataSource().getConnection()) {
+      SearchOptions large = SearchOptions.topK(300);
+      for (String[] sessionAndResult : new String[][] {{"500", "500"}, {"100", "300"}}) {
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("SET hnsw.ef_search = " + sessionAndResult[0]);
+        }
+        connection.setAutoCommit(false);
+        try (PreparedStatement set = connection.prepareStatement(kb.tuningSql(large))) {
+          kb.bindTuning(set, large);
+          set.executeQuery().close();
+        }
+        assertThat(query(connection, "SELECT current_setting('hnsw.ef_search')"))
+            .containsExactly(sessionAndResult[1]);
+        connection.rollback();
+        connection.setAutoCommit(true);
+      }
+    }
+  }
+
+  @Test
+  void sendsTheQueryVectorOnceAsAVector() throws SQLException {
+    PGSimpleDataSource serverPrepared = new PGSimpleDataSource();
+    serverPrepared.setURL(database.url());
+    serverPrepared.setPrepareThreshold(1); // a named statement at once: pg_prepared_statements
+    try (Connection connection = serverPrepared.getConnection()) {
+      TestDataSources.SingleConnection one = new TestDataSources.SingleConnection(connection);
+      for (boolean index : new boolean[] {true, false}) {
+        try (PgVectorKnowledgeBase kb = builder(newTable(), 2).dataSource(one).hnswIndex(index)
+            .build()) {
+          kb.upsert(List.of(new KnowledgeChunk("a", "a", Map.of("k", "v"), new float[] {1, 0})));
+          SearchOptions options =
+              SearchOptions.builder().topK(3).minSimilarity(0.5).filter("k", "v").build();
+          assertThat(kb.search(new float[] {1, 0}, options)).hasSize(1);
+
+          assertThat(query(connection, "SELECT array_to_string(parameter_types, ',') FROM"
+              + " pg_prepared_statements WHERE statement LIKE '%<=>%' AND statement LIKE ?",
+              "%" + kb.table() + "%"))
+              .containsExactly("vector,character varying,integer,double precision,integer");
+        }
+      }
+    }
+  }
+
+  @Test
+  void buildingGivesTheConnectionBackWithTheIsolationAndAutoCommitItCameWith()
+      throws SQLException {
+    try (Connection connection = database.dataSource().getConnection()) {
+      connection.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+      TestDataSources.SingleConnection one = new TestDataSources.SingleConnection(connection);
+      builder(newTable(), 2).dataSource(one).build().close();
+
+      assertThat(connection.getTransactionIsolation())
+          .isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
       assertThat(connection.getAutoCommit()).isTrue();
     }
   }
@@ -388,27 +632,19 @@ class PgVectorKnowledgeBaseTest {
   }
 
   @Test
-  void rejectsTextThatPostgresqlCannotStoreNamingTheChunk() {
-    try (PgVectorKnowledgeBase kb = builder(newTable(), 2).build()) {
-      assertThatThrownBy(() -> kb.upsert(List.of(
-          new KnowledgeChunk("fine", "ok", Map.of(), new float[] {1, 0}),
-          new KnowledgeChunk("nul", "a\0b", Map.of(), new float[] {1, 0}))))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("'nul'")
-          .hasMessageContaining("text")
-          .hasMessageContaining("U+0000");
-      assertThatThrownBy(() -> kb.upsert(List.of(
-          new KnowledgeChunk("meta", "ok", Map.of("k", "\ud800"), new float[] {1, 0}))))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("'meta'")
-          .hasMessageContaining("metadata");
-      assertThat(kb.count(Map.of())).isZero();
-      // Nothing stored can match these, so there is nothing to ask the database.
+  void stringsPostgresqlCannotStoreMatchNothingAndReachNoSql() {
+    TestDataSources.Recording counting = new TestDataSources.Recording(database.dataSource(), true);
+    try (PgVectorKnowledgeBase kb = builder(newTable(), 2).dataSource(counting).build()) {
+      // KnowledgeChunk rejects them in chunks; nothing stored can match them.
       assertThat(kb.get("a\0")).isEmpty();
       assertThat(kb.count(Map.of("k", "\0"))).isZero();
       assertThat(kb.search(new float[] {1, 0}, SearchOptions.builder().filter("k\0", "v").build()))
           .isEmpty();
-      assertThat(kb.delete(List.of("\0"))).isZero();
+      assertThat(kb.search(new float[] {1, 0}, SearchOptions.builder().filter("k", "\ud800")
+          .build())).isEmpty();
+      assertThat(kb.delete(List.of("\0", "\udc00"))).isZero();
+      assertThat(kb.deleteMatching(Map.of("k", "\0"))).isZero();
+      assertThat(counting.connectionsOpened()).isEqualTo(1);
     }
   }
 
@@ -462,9 +698,16 @@ class PgVectorKnowledgeBaseTest {
 
   /** EXPLAIN of the very statement a search runs, with the same parameters and settings. */
   private static String explain(PgVectorKnowledgeBase kb, float[] vector, SearchOptions options,
-      javax.sql.DataSource dataSource) {
+      DataSource dataSource) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
+      String tuning = kb.tuningSql(options);
+      if (tuning != null) {
+        try (PreparedStatement set = connection.prepareStatement(tuning)) {
+          kb.bindTuning(set, options);
+          set.executeQuery().close();
+        }
+      }
       try (PreparedStatement explain =
           connection.prepareStatement("EXPLAIN " + kb.searchSql(options))) {
         kb.bindSearch(explain, vector, options);

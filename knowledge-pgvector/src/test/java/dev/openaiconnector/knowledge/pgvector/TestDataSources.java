@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -59,6 +60,16 @@ final class TestDataSources {
 
   /** A connection whose {@code close()} is handed to {@code onClose} instead. */
   static Connection onClose(Connection connection, Consumer<Connection> onClose) {
+    return onClose(connection, onClose, call -> {});
+  }
+
+  /**
+   * A connection whose {@code close()} is handed to {@code onClose} instead, and that tells
+   * {@code calls} the statements it prepares ({@code prepare <sql>}) and the auto-commit changes
+   * ({@code autoCommit false}).
+   */
+  static Connection onClose(
+      Connection connection, Consumer<Connection> onClose, Consumer<String> calls) {
     return (Connection)
         Proxy.newProxyInstance(
             Connection.class.getClassLoader(),
@@ -67,6 +78,13 @@ final class TestDataSources {
               if (method.getName().equals("close") && method.getParameterCount() == 0) {
                 onClose.accept(connection);
                 return null;
+              }
+              if (method.getName().equals("prepareStatement")) {
+                calls.accept("prepare " + arguments[0]);
+              } else if (method.getName().equals("setAutoCommit")) {
+                calls.accept("autoCommit " + arguments[0]);
+              } else if (method.getName().equals("commit")) {
+                calls.accept("commit");
               }
               try {
                 return method.invoke(connection, arguments);
@@ -86,6 +104,7 @@ final class TestDataSources {
     private final List<String> onConnect;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger opened = new AtomicInteger();
+    private final List<String> calls = new CopyOnWriteArrayList<>();
 
     Recording(DataSource target, boolean autoCommit, String... onConnect) {
       this.target = target;
@@ -99,6 +118,13 @@ final class TestDataSources {
 
     int connectionsOpened() {
       return opened.get();
+    }
+
+    /** The statements prepared and the auto-commit changes, since the last call. */
+    List<String> takeCalls() {
+      List<String> taken = List.copyOf(calls);
+      calls.clear();
+      return taken;
     }
 
     @Override
@@ -121,7 +147,8 @@ final class TestDataSources {
             } catch (SQLException e) {
               throw new IllegalStateException(e);
             }
-          });
+          },
+          calls::add);
     }
   }
 

@@ -43,4 +43,40 @@ class VectorTextTest {
     assertThatThrownBy(() -> VectorText.parse("[]", 1)).hasMessageContaining("0 values");
     assertThatThrownBy(() -> VectorText.parse("[1,,2]", 3)).hasMessageContaining("not a vector");
   }
+
+  @Test
+  void readsEachValueInPlaceAsFloatParseFloatWould() {
+    Random random = new Random(2);
+    for (int i = 0; i < 40_000; i++) {
+      float value = switch (i % 4) {
+        case 0 -> (float) random.nextGaussian() / 40; // what normalised 1536-dimension vectors hold
+        case 1 -> Float.intBitsToFloat(random.nextInt()); // any bits: tiny, huge, subnormal
+        case 2 -> (float) random.nextGaussian();
+        default -> random.nextInt(2000) / 1000f;
+      };
+      if (!Float.isFinite(value)) {
+        continue;
+      }
+      for (String text : new String[] {Float.toString(value), String.format("%.9g", value),
+          String.format("%.8e", value), String.format("%.12f", value),
+          Double.toString(value)}) {
+        assertThat(VectorText.parseFloat(text, 0, text.length()))
+            .as(text)
+            .isEqualTo(Float.parseFloat(text));
+      }
+    }
+  }
+
+  @Test
+  void readsTheEdgesOfTheFloatRange() {
+    for (String text : new String[] {"0", "-0", "0.0", "1", "-1", "1e-45", "1.4e-45", "7e-46",
+        "1.17549435e-38", "1.1754942e-38", "3.4028235e+38", "3.4028236e38", "3.5e38", "1e39",
+        "0.000000000000000000000000000001", "123456789012345678901234567890", "16777217",
+        "0.1", "0.30000001", "8.589973e9", "1.00000017881393432617187499", "1E+5", "+2.5",
+        "2.", ".5", "1e22", "1e-22", "9007199254740993", "999999999999999", "Infinity"}) {
+      assertThat(VectorText.parseFloat("[" + text + "]", 1, text.length() + 1))
+          .as(text)
+          .isEqualTo(Float.parseFloat(text));
+    }
+  }
 }
