@@ -28,12 +28,12 @@ import dev.openaiconnector.openai.internal.ImageRequestDto;
 import dev.openaiconnector.openai.internal.OpenAiEmbeddingsPort;
 import dev.openaiconnector.openai.internal.OpenAiHttpApi;
 import dev.openaiconnector.openai.internal.OpenAiTransport;
+import dev.openaiconnector.openai.internal.RawResponse;
 import dev.openaiconnector.openai.internal.Redactor;
 import dev.openaiconnector.openai.internal.Sender;
 import dev.openaiconnector.openai.internal.WireLog;
 import dev.openaiconnector.spi.Deadline;
 import feign.Request;
-import feign.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +50,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -333,16 +334,7 @@ public class EmbeddingsBenchmark {
 
   /** Answers every embeddings call with the same body, without HTTP. */
   static final class InMemoryApi implements OpenAiHttpApi {
-    private static final Request REQUEST =
-        Request.create(
-            Request.HttpMethod.POST,
-            "http://127.0.0.1/v1/embeddings",
-            Map.of(),
-            new byte[0],
-            StandardCharsets.UTF_8,
-            null);
-    private static final Map<String, Collection<String>> HEADERS =
-        Map.of("content-type", List.of("application/json"), "x-request-id", List.of("req_bench"));
+    private static final Map<String, Collection<String>> HEADERS = headers();
 
     private final byte[] body;
 
@@ -350,32 +342,33 @@ public class EmbeddingsBenchmark {
       this.body = body;
     }
 
+    private static Map<String, Collection<String>> headers() {
+      Map<String, Collection<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      headers.put("content-type", List.of("application/json"));
+      headers.put("x-request-id", List.of("req_bench"));
+      return headers;
+    }
+
     @Override
-    public Response createEmbeddings(
+    public RawResponse createEmbeddings(
         URI url, EmbeddingRequestDto request, Request.Options options) {
-      return Response.builder()
-          .status(200)
-          .reason("OK")
-          .headers(HEADERS)
-          .request(REQUEST)
-          .body(new HandOverStream(body), body.length)
-          .build();
+      return new RawResponse(200, HEADERS, new HandOverStream(body), body.length);
     }
 
     @Override
-    public Response createChatCompletion(
+    public RawResponse createChatCompletion(
         URI url, ChatCompletionRequestDto request, Request.Options options) {
       throw new UnsupportedOperationException("embeddings only");
     }
 
     @Override
-    public Response streamChatCompletion(
+    public RawResponse streamChatCompletion(
         URI url, ChatCompletionRequestDto request, Request.Options options) {
       throw new UnsupportedOperationException("embeddings only");
     }
 
     @Override
-    public Response createImages(
+    public RawResponse createImages(
         URI url, ImageRequestDto request, Request.Options options) {
       throw new UnsupportedOperationException("embeddings only");
     }

@@ -22,27 +22,42 @@ final class StreamBodies {
    * @return the stream as UTF-8 bytes
    */
   static byte[] fiftyEvents() {
-    StringBuilder events = new StringBuilder();
-    event(events, chunk("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", null));
-    for (String token : TOKENS) {
-      event(events, chunk("{\"content\":\"" + token + "\"}", null));
+    StringBuilder all = new StringBuilder();
+    for (String event : events()) {
+      all.append(event);
     }
-    event(events, chunk("{}", "stop"));
-    event(
-        events,
-        "{\"id\":\"chatcmpl-AbCdEf0123456789\",\"object\":\"chat.completion.chunk\","
-            + "\"created\":1732000000,\"model\":\"gpt-4o-mini-2024-07-18\","
-            + "\"system_fingerprint\":\"fp_0ba0d124f1\",\"choices\":[],\"usage\":{"
-            + "\"prompt_tokens\":19,\"completion_tokens\":47,\"total_tokens\":66,"
-            + "\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},"
-            + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
-            + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}");
-    events.append("data: [DONE]\n\n");
-    if (TOKENS.length + 3 != StreamParsingBenchmark.EVENTS) {
+    return all.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The same stream as {@link #fiftyEvents()}, one string per event (each ending with its blank
+   * line), {@code data: [DONE]} last: what a server sends as one HTTP chunk each.
+   *
+   * @return the 51 events
+   */
+  static String[] events() {
+    String[] events = new String[TOKENS.length + 4];
+    int i = 0;
+    events[i++] = event(chunk("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", null));
+    for (String token : TOKENS) {
+      events[i++] = event(chunk("{\"content\":\"" + token + "\"}", null));
+    }
+    events[i++] = event(chunk("{}", "stop"));
+    events[i++] =
+        event(
+            "{\"id\":\"chatcmpl-AbCdEf0123456789\",\"object\":\"chat.completion.chunk\","
+                + "\"created\":1732000000,\"model\":\"gpt-4o-mini-2024-07-18\","
+                + "\"system_fingerprint\":\"fp_0ba0d124f1\",\"choices\":[],\"usage\":{"
+                + "\"prompt_tokens\":19,\"completion_tokens\":47,\"total_tokens\":66,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
+                + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}");
+    events[i++] = "data: [DONE]\n\n";
+    if (i - 1 != StreamParsingBenchmark.EVENTS) {
       throw new IllegalStateException(
           "the stream must have " + StreamParsingBenchmark.EVENTS + " events");
     }
-    return events.toString().getBytes(StandardCharsets.UTF_8);
+    return events;
   }
 
   private static String chunk(String delta, @Nullable String finishReason) {
@@ -56,7 +71,7 @@ final class StreamBodies {
         + "}],\"usage\":null}";
   }
 
-  private static void event(StringBuilder events, String data) {
-    events.append("data: ").append(data).append("\n\n");
+  private static String event(String data) {
+    return "data: " + data + "\n\n";
   }
 }

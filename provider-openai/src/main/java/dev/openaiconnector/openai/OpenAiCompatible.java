@@ -6,6 +6,7 @@ import dev.openaiconnector.openai.internal.CallTimeouts;
 import dev.openaiconnector.openai.internal.ChatCompletionChunkDto;
 import dev.openaiconnector.openai.internal.ChatCompletionResponseDto;
 import dev.openaiconnector.openai.internal.ChatMapping;
+import dev.openaiconnector.openai.internal.DeadlineClient;
 import dev.openaiconnector.openai.internal.ErrorResponseDto;
 import dev.openaiconnector.openai.internal.HttpFailures;
 import dev.openaiconnector.openai.internal.OpenAiChatPort;
@@ -98,6 +99,7 @@ public final class OpenAiCompatible implements Provider {
   private final Set<Capability> capabilities;
   private final HttpClient httpClient;
   private final ScheduledThreadPoolExecutor scheduler;
+  private final DeadlineClient deadlines;
   private final OpenAiChatPort chat;
   private final OpenAiChatStreamPort chatStream;
   private final OpenAiEmbeddingsPort embeddings;
@@ -121,15 +123,8 @@ public final class OpenAiCompatible implements Provider {
     WireLog wireLog = builder.logBodies ? new WireLog(true, redactor) : WireLog.OFF;
     Map<String, String> fixedHeaders = new LinkedHashMap<>(builder.headers);
     fixedHeaders.put("User-Agent", USER_AGENT);
-    OpenAiHttpApi api =
-        OpenAiTransport.feign(
-            httpClient,
-            mapper,
-            builder.connectTimeout,
-            builder.requestTimeout,
-            OpenAiTransport.headers(authentication, fixedHeaders),
-            scheduler,
-            wireLog);
+    this.deadlines = new DeadlineClient(httpClient, scheduler, wireLog);
+    OpenAiHttpApi api = OpenAiTransport.api(deadlines, mapper, authentication, fixedHeaders);
     ChatMapping mapping = new ChatMapping(builder.maxTokensField);
     HttpFailures failures =
         new HttpFailures(
@@ -247,7 +242,9 @@ public final class OpenAiCompatible implements Provider {
 
   /** Counts the timeout tasks pending on the scheduler: body deadlines and stream idle timeouts. */
   int scheduledTimeouts() {
-    return scheduler.getQueue().size();
+    // The deadline sweep may stay pending, watching nothing, until the deadline it was set for.
+    int sweep = deadlines.sweepPending() ? 1 : 0;
+    return deadlines.watchedBodies() + scheduler.getQueue().size() - sweep;
   }
 
   /**

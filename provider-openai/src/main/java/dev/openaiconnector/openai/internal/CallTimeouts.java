@@ -7,8 +7,8 @@ import java.time.Duration;
 /**
  * The per-call Feign options: the read timeout (the JDK client's request timeout, which covers the
  * response headers) is the smaller of the provider's request timeout and what is left of the
- * call's deadline. The connect timeout is always the JDK client's own, else Feign's {@code
- * Http2Client} builds another {@code HttpClient} (and connection pool) for the call.
+ * call's deadline. The connect timeout is the JDK client's own, which {@link DeadlineClient} sends
+ * with; it is carried along only because Feign's options have one.
  */
 public final class CallTimeouts {
   private final long connectMillis;

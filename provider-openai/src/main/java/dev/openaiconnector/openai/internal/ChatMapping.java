@@ -174,7 +174,9 @@ public final class ChatMapping {
     if (message instanceof UserMessage) {
       UserMessage user = (UserMessage) message;
       // A single text part goes as a plain string: the shortest form every compatible server reads.
-      Object content = user.isPlainText() ? user.text() : toParts(user.parts());
+      // The part itself, not text(), which joins the parts through a stream on every call.
+      Object content =
+          user.isPlainText() ? ((TextPart) user.parts().get(0)).text() : toParts(user.parts());
       return new MessageDto("user", content, null, null);
     }
     if (message instanceof AssistantMessage) {

@@ -18,11 +18,11 @@ import dev.openaiconnector.api.ServerException;
 import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.openai.internal.ErrorResponseDto.ErrorDto;
 import dev.openaiconnector.spi.HttpErrors;
-import feign.FeignException;
-import feign.Response;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,10 @@ public final class HttpFailures {
   private static final Pattern SPACES = Pattern.compile("\\s+");
   private static final Pattern TRAILING_COLON = Pattern.compile("[:\\s]+$");
   private static final byte[] NO_BODY = new byte[0];
+
+  /** The longest body read into an array of its announced length at once; a longer one grows. */
+  private static final int MAX_PRESIZED_BODY = 64 * 1024 * 1024;
+
   private static final List<String> OPENAI_REQUEST_ID = List.of("x-request-id");
   private final String providerId;
   private final String providerName;
@@ -244,15 +249,15 @@ public final class HttpFailures {
   }
 
   /**
-   * Maps what the Feign call threw: a {@link FeignException} as {@link
-   * #transportFailure(FeignException)} does; anything else, which Feign passes on unwrapped, as a
-   * {@link ConfigurationException}. That is how the JDK client refuses a header value it cannot
+   * Maps what a call of {@link OpenAiHttpApi} threw: an {@link UncheckedIOException} (sending, or
+   * receiving the response headers, failed) as {@link #transportFailure(UncheckedIOException)}
+   * does; anything else, which comes out unwrapped, as a {@link ConfigurationException}. That is how the JDK client refuses a header value it cannot
    * send (a line break or a non-ASCII character in a setting), and its message quotes the value
    * in full, so only the text before the quote is kept, redacted, and there is no cause. A {@link
    * ConnectorException} (what the authentication threw while adding its headers) and a {@link
    * DeadlineClient.ProviderClosedException} are returned as they are.
    *
-   * @param e what the Feign call threw
+   * @param e what the call threw
    * @return the exception to throw
    */
   public RuntimeException callFailure(RuntimeException e) {
@@ -260,8 +265,8 @@ public final class HttpFailures {
       // The authentication's own failure, such as a token server refusing the client.
       return e;
     }
-    if (e instanceof FeignException) {
-      return transportFailure((FeignException) e);
+    if (e instanceof UncheckedIOException) {
+      return transportFailure((UncheckedIOException) e);
     }
     if (e instanceof DeadlineClient.ProviderClosedException) {
       return e;
@@ -282,16 +287,14 @@ public final class HttpFailures {
   }
 
   /**
-   * Maps a failure to send the request, to receive the response headers, or to read a body Feign
-   * buffered itself.
+   * Maps a failure to send the request or to receive the response headers.
    *
-   * @param e what Feign threw
+   * @param e what the call threw
    * @return a {@link CallInterruptedException}, a {@link RequestTimeoutException} or a {@link
    *     ConnectionException}
    */
-  private ConnectorException transportFailure(FeignException e) {
-    Throwable cause = e.getCause() == null ? e : e.getCause();
-    return ioFailure(cause, "The call to " + providerId, ErrorDetails.ofProvider(providerId));
+  private ConnectorException transportFailure(UncheckedIOException e) {
+    return ioFailure(e.getCause(), "The call to " + providerId, ErrorDetails.ofProvider(providerId));
   }
 
   /**
@@ -382,19 +385,46 @@ public final class HttpFailures {
    *     reading, a {@link RequestTimeoutException} if the deadline stops it, a {@link
    *     CallInterruptedException} if the thread is interrupted
    */
-  public byte[] readAll(Response response) {
-    Response.Body body = response.body();
-    if (body == null) {
+  public byte[] readAll(RawResponse response) {
+    InputStream in = response.body();
+    if (in == null) {
       return NO_BODY;
     }
-    try (InputStream in = body.asInputStream()) {
-      return in.readAllBytes();
+    try (in) {
+      if (in instanceof ByteArrayInputStream) {
+        // Already in memory (a plain call's body): handed over, or copied once.
+        return in.readAllBytes();
+      }
+      Integer length = response.length();
+      return length != null && length >= 0 && length <= MAX_PRESIZED_BODY
+          ? readAll(in, length)
+          : in.readAllBytes();
     } catch (IOException e) {
       throw ioFailure(
           e,
           "Reading the response body of " + providerId,
           details(response.status(), response.headers()));
     }
+  }
+
+  // With the length known, into one array of that size: readAllBytes would read into 8 KB pieces
+  // and copy them together, which for an embeddings body is its size again in garbage and copying.
+  private static byte[] readAll(InputStream in, int length) throws IOException {
+    byte[] bytes = new byte[length];
+    int read = in.readNBytes(bytes, 0, length);
+    if (read < length) {
+      return Arrays.copyOf(bytes, read);
+    }
+    int next = in.read();
+    if (next < 0) {
+      return bytes;
+    }
+    // More than the length said: keep it all, as readAllBytes would have.
+    byte[] rest = in.readAllBytes();
+    byte[] all = Arrays.copyOf(bytes, length + 1 + rest.length);
+    all[length] = (byte) next;
+    System.arraycopy(rest, 0, all, length + 1, rest.length);
+    return all;
   }
 
   /**

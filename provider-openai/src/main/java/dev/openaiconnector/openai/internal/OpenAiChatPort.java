@@ -9,7 +9,6 @@ import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.openai.Endpoints;
 import dev.openaiconnector.spi.ChatPort;
 import dev.openaiconnector.spi.Deadline;
-import feign.Response;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Collection;
@@ -34,7 +33,7 @@ public final class OpenAiChatPort implements ChatPort {
   /**
    * Creates the port.
    *
-   * @param api the Feign client
+   * @param api the REST operations
    * @param endpoints where each call goes, and the body's model
    * @param sender sends each call
    * @param mapping the request and response mapping
@@ -65,7 +64,7 @@ public final class OpenAiChatPort implements ChatPort {
     ChatCompletionRequestDto body =
         mapping.toDto(request, endpoints.bodyModel(Operation.CHAT, model));
     URI url = endpoints.uri(Operation.CHAT, model);
-    Response response =
+    RawResponse response =
         sender.send(deadline, options -> api.createChatCompletion(url, body, options));
     try (response) {
       int status = response.status();

@@ -9,7 +9,6 @@ import dev.openaiconnector.openai.Endpoints;
 import dev.openaiconnector.spi.ChatEventSource;
 import dev.openaiconnector.spi.ChatStreamPort;
 import dev.openaiconnector.spi.Deadline;
-import feign.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -51,7 +50,7 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
    * Creates the port.
    *
    * @param providerId the id exceptions carry
-   * @param api the Feign client
+   * @param api the REST operations
    * @param endpoints where each call goes, and the body's model
    * @param sender opens each stream
    * @param mapping the request mapping
@@ -93,7 +92,7 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
     ChatCompletionRequestDto body =
         mapping.toDto(request, endpoints.bodyModel(Operation.CHAT_STREAM, model)).streaming();
     URI url = endpoints.uri(Operation.CHAT_STREAM, model);
-    Response response =
+    RawResponse response =
         sender.send(deadline, options -> api.streamChatCompletion(url, body, options));
     int status = response.status();
     Map<String, Collection<String>> headers = response.headers();
@@ -104,8 +103,8 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
         throw failures.toException(status, headers, failures.readAll(response));
       }
     }
-    Response.Body responseBody = response.body();
-    if (status >= 300 || responseBody == null || isJson(headers)) {
+    InputStream in = response.body();
+    if (status >= 300 || in == null || isJson(headers)) {
       try (response) {
         // An answer that is not a stream, such as a server that ignores "stream": read and drop
         // it, to keep the connection, and say what came instead.
@@ -121,9 +120,7 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
             null);
       }
     }
-    InputStream in;
     try {
-      in = responseBody.asInputStream();
       // From here the idle timeout bounds each read: a stream may outlive its opening deadline.
       DeadlineClient.disarm(in);
     } catch (IOException e) {

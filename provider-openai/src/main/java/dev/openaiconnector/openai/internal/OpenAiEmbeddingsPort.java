@@ -11,7 +11,6 @@ import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.openai.Endpoints;
 import dev.openaiconnector.spi.Deadline;
 import dev.openaiconnector.spi.EmbeddingsPort;
-import feign.Response;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ public final class OpenAiEmbeddingsPort implements EmbeddingsPort {
   /**
    * Creates the port.
    *
-   * @param api the Feign client
+   * @param api the REST operations
    * @param endpoints where each call goes, and the body's model
    * @param sender sends each call
    * @param json the factory of the wire mapper, for streaming parsers
@@ -79,7 +78,7 @@ public final class OpenAiEmbeddingsPort implements EmbeddingsPort {
             request.dimensions(),
             request.endUserId());
     URI url = endpoints.uri(Operation.EMBEDDINGS, request.model());
-    Response response = sender.send(deadline, options -> api.createEmbeddings(url, body, options));
+    RawResponse response = sender.send(deadline, options -> api.createEmbeddings(url, body, options));
     try (response) {
       int status = response.status();
       Map<String, Collection<String>> headers = response.headers();

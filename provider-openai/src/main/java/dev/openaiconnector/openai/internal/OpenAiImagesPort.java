@@ -13,7 +13,6 @@ import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.openai.Endpoints;
 import dev.openaiconnector.spi.Deadline;
 import dev.openaiconnector.spi.ImagesPort;
-import feign.Response;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -44,7 +43,7 @@ public final class OpenAiImagesPort implements ImagesPort {
   /**
    * Creates the port.
    *
-   * @param api the Feign client
+   * @param api the REST operations
    * @param endpoints where each call goes, and the body's model
    * @param sender sends each call
    * @param json the factory of the wire mapper, for streaming parsers
@@ -82,7 +81,7 @@ public final class OpenAiImagesPort implements ImagesPort {
             request.outputFormat(),
             request.endUserId());
     URI url = endpoints.uri(Operation.IMAGES, request.model());
-    Response response = sender.send(deadline, options -> api.createImages(url, body, options));
+    RawResponse response = sender.send(deadline, options -> api.createImages(url, body, options));
     try (response) {
       int status = response.status();
       Map<String, Collection<String>> headers = response.headers();

@@ -6,30 +6,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.openaiconnector.openai.Authentication;
-import feign.Feign;
-import feign.Request;
-import feign.RequestInterceptor;
-import feign.Retryer;
-import feign.Target;
-import feign.http2client.Http2Client;
-import feign.jackson.JacksonEncoder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds the HTTP stack: Feign over the JDK {@link HttpClient}, with Jackson for bodies.
+ * Builds the HTTP stack: Feign's request type over the JDK {@link HttpClient}, with
+ * Jackson for bodies.
  *
  * <p>Choices that matter for cost and correctness, all measured or documented traps: Feign's
  * {@code Client.Default} costs about a millisecond per POST, so the JDK client is used; for
  * {@code http://} URLs the JDK client is pinned to HTTP/1.1, else it asks for an h2c upgrade on
- * every request; Feign's retryer is off because the core is the one place that retries; Feign's
- * connect timeout equals the JDK client's, else Feign builds a second client per call shape.
+ * every request; nothing retries here, because the core is the one place that retries; and the
+ * calls go through {@link DirectHttpApi} and {@link DeadlineClient} rather than a Feign proxy and
+ * Feign's {@code Http2Client}, which cost more than the rest of the provider together (see
+ * {@link DirectHttpApi}).
  */
 public final class OpenAiTransport {
   private OpenAiTransport() {}
@@ -65,61 +60,24 @@ public final class OpenAiTransport {
   }
 
   /**
-   * Builds the Feign client. It has no target URL of its own: every call names its URL.
+   * Builds the client of the REST operations. It has no target URL of its own: every call names
+   * its URL.
    *
-   * @param httpClient the JDK client, from {@link #httpClient}
+   * @param client sends each request, from {@code new DeadlineClient(httpClient(...), scheduler,
+   *     wireLog)}
    * @param mapper the mapper, from {@link #objectMapper()}
-   * @param connectTimeout the same connect timeout the JDK client was built with
-   * @param requestTimeout the time allowed for the response headers to arrive
-   * @param headers adds the authentication and other per-request headers, from {@link #headers}
-   * @param scheduler the provider's scheduler, from {@link #scheduler(String)}
-   * @param wireLog the wire log
+   * @param authentication adds its headers to each request, asked anew for each one so that a
+   *     token source can hand out a fresh token; what it throws reaches the caller as it is
+   * @param fixedHeaders the headers every request carries after the authentication's, such as
+   *     {@code User-Agent}, in order
    * @return the client
    */
-  public static OpenAiHttpApi feign(
-      HttpClient httpClient,
+  public static OpenAiHttpApi api(
+      DeadlineClient client,
       ObjectMapper mapper,
-      Duration connectTimeout,
-      Duration requestTimeout,
-      RequestInterceptor headers,
-      ScheduledThreadPoolExecutor scheduler,
-      WireLog wireLog) {
-    return Feign.builder()
-        .client(new DeadlineClient(new Http2Client(httpClient), scheduler, wireLog))
-        .encoder(new JacksonEncoder(mapper))
-        .retryer(Retryer.NEVER_RETRY)
-        .options(
-            new Request.Options(
-                connectTimeout.toMillis(),
-                TimeUnit.MILLISECONDS,
-                requestTimeout.toMillis(),
-                TimeUnit.MILLISECONDS,
-                false))
-        .requestInterceptor(headers)
-        .target(Target.EmptyTarget.create(OpenAiHttpApi.class));
-  }
-
-  /**
-   * The headers of every request: the authentication's, asked for each request so that a token
-   * source can hand out a fresh token, then the fixed ones. Values are set as literals: Feign
-   * would otherwise read a brace in a key or token as a template expression. What {@link
-   * Authentication#addHeaders} throws reaches the caller as it is (Feign does not wrap what an
-   * interceptor throws).
-   *
-   * @param authentication the provider's authentication
-   * @param fixed the headers every request carries, such as {@code User-Agent}
-   * @return the interceptor
-   */
-  public static RequestInterceptor headers(
-      Authentication authentication, Map<String, String> fixed) {
-    // Copied in order: OpenAI's own headers after the authentication, as before.
-    List<Map.Entry<String, String>> ordered = List.copyOf(new LinkedHashMap<>(fixed).entrySet());
-    return template -> {
-      authentication.addHeaders((name, value) -> template.headerLiteral(name, value));
-      for (Map.Entry<String, String> header : ordered) {
-        template.headerLiteral(header.getKey(), header.getValue());
-      }
-    };
+      Authentication authentication,
+      Map<String, String> fixedHeaders) {
+    return new DirectHttpApi(client, mapper.writer(), authentication, new LinkedHashMap<>(fixedHeaders));
   }
 
   /**

@@ -4,12 +4,11 @@ import dev.openaiconnector.api.ConnectorException;
 import dev.openaiconnector.openai.Authentication;
 import dev.openaiconnector.spi.Deadline;
 import feign.Request;
-import feign.Response;
 import java.util.function.Function;
 
 /**
  * Sends one call of a port: fails before sending when the deadline has passed, maps what the
- * Feign call throws, and, when the server answers {@code 401}, lets the authentication refresh
+ * call throws, and, when the server answers {@code 401}, lets the authentication refresh
  * its credentials and sends once more if it did. Never more than once: a second {@code 401} is
  * the caller's, mapped by the port like any error status. An authentication that never refreshes
  * (a static key) costs nothing here beyond one status test. Thread-safe.
@@ -45,13 +44,13 @@ public final class Sender {
    * Sends a call, and once more after a {@code 401} if the authentication got fresh credentials.
    *
    * @param deadline the call's deadline; each attempt gets what is left of it
-   * @param call makes the Feign call with the given options
+   * @param call makes the call of {@link OpenAiHttpApi} with the given options
    * @return the response, of any status, to be closed by the caller
    * @throws ConnectorException if the deadline passed before sending, if the call failed, or what
    *     the authentication threw
    */
-  public Response send(Deadline deadline, Function<Request.Options, Response> call) {
-    Response response = attempt(deadline, call);
+  public RawResponse send(Deadline deadline, Function<Request.Options, RawResponse> call) {
+    RawResponse response = attempt(deadline, call);
     if (response.status() != UNAUTHORIZED) {
       return response;
     }
@@ -69,7 +68,7 @@ public final class Sender {
     return attempt(deadline, call);
   }
 
-  private Response attempt(Deadline deadline, Function<Request.Options, Response> call) {
+  private RawResponse attempt(Deadline deadline, Function<Request.Options, RawResponse> call) {
     if (deadline.isExpired()) {
       throw failures.deadlineExpired();
     }
@@ -81,7 +80,7 @@ public final class Sender {
   }
 
   /** Reads the refused answer to its end, so that its connection can be reused for the resend. */
-  private void drop(Response response) {
+  private void drop(RawResponse response) {
     try (response) {
       wireLog.response(response.status(), failures.readAll(response));
     } catch (ConnectorException unreadable) {

@@ -1,4 +1,4 @@
-/** The OpenAI wire protocol: Feign interface, Jackson DTOs, mapping. Not an API. */
+/** The OpenAI wire protocol: the REST operations over the JDK client, Jackson DTOs, mapping. Not an API. */
 @NullMarked
 package dev.openaiconnector.openai.internal;
 

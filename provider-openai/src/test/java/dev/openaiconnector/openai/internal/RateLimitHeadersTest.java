@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -71,5 +72,29 @@ class RateLimitHeadersTest {
   @Test
   void noHeadersIsNone() {
     assertThat(RateLimitHeaders.from(Map.of())).isSameAs(RateLimits.NONE);
+  }
+
+  @Test
+  void fastReadingAgreesWithTheExactOneOnRandomValues() {
+    // The usual forms skip BigDecimal; every value must still read as the exact reading reads it.
+    String[] pieces = {
+      "0", "1", "7", "9", "12", "86", "250", "9999", "99999999999", ".", ".5", "0.5", "3.25",
+      "8.64", "0.000000001", "0.0000000015", "1.123456789", "ns", "us", "\u00b5s", "\u03bcs",
+      "ms", "s", "m", "h", "d", "x", " "
+    };
+    Random random = new Random(20_241_126L);
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder value = new StringBuilder();
+      for (int n = 1 + random.nextInt(6); n > 0; n--) {
+        value.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String text = value.toString().strip();
+      if (text.isEmpty()) {
+        continue;
+      }
+      assertThat(RateLimitHeaders.duration(text))
+          .as("'%s'", text)
+          .isEqualTo(RateLimitHeaders.exactDuration(text));
+    }
   }
 }

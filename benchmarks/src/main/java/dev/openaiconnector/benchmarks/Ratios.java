@@ -1,0 +1,560 @@
+package dev.openaiconnector.benchmarks;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs every library benchmark next to its reference and prints a table of ratios to the
+ * reference, with the target of each and whether it is met.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.openaiconnector.benchmarks.Ratios [options]
+ * </pre>
+ *
+ * <p>How it measures: in each round, every benchmark method runs in a JVM of its own (one JMH
+ * fork, with the GC profiler for the allocation per operation), the library's and the
+ * reference's one after the other, their order swapped from round to round; a pair's ratio is
+ * taken within each round, then the median of the rounds is shown with their range. So a machine
+ * that gets busier or quieter during the run moves both sides of a ratio alike, and the ratio is
+ * what to read, not the absolute times. JMH's own output for each run goes to a log file under
+ * {@code --logs}.
+ *
+ * <p>To add a pair: write a benchmark class with a library method and a reference method (see
+ * {@link ChatBenchmark}), and add one line to {@link #PAIRS}.
+ */
+public final class Ratios {
+  /** What a pair compares, and which way round a ratio is taken so that above 1 is slower. */
+  enum Metric {
+    /** Average time per operation: library ÷ reference. */
+    TIME,
+    /** Operations per second: reference ÷ library. */
+    THROUGHPUT,
+    /** Bytes allocated per operation ({@code gc.alloc.rate.norm}): library ÷ reference. */
+    ALLOCATION,
+    /**
+     * CPU time of the Java threads per operation ({@link CpuTimeProfiler}): library ÷ reference.
+     * Shown for every time and throughput pair in a second table, for a machine too busy for
+     * times to mean much.
+     */
+    CPU
+  }
+
+  /**
+   * One line of the table.
+   *
+   * @param name what is measured, as the table shows it
+   * @param benchmark the benchmark class
+   * @param library the library's benchmark method
+   * @param reference the reference's benchmark method
+   * @param metric what is compared
+   * @param target the highest ratio that passes; NaN for none (shown for information)
+   */
+  record Pair(
+      String name,
+      Class<?> benchmark,
+      String library,
+      String reference,
+      Metric metric,
+      double target) {}
+
+  /** Every pair, in the order of the table. */
+  static final List<Pair> PAIRS =
+      List.of(
+          new Pair("chat call, 1 thread", ChatBenchmark.class, "library", "reference", Metric.TIME, 1.10),
+          new Pair("chat call, allocation", ChatBenchmark.class, "library", "reference", Metric.ALLOCATION, 1.30),
+          // The issue sets no target for throughput; shown for information (see the README).
+          new Pair("chat calls, 8 threads", ChatBenchmark.class, "libraryThreads8", "referenceThreads8", Metric.THROUGHPUT, Double.NaN),
+          new Pair("stream, 50 events", StreamBenchmark.class, "library", "reference", Metric.TIME, 1.20),
+          new Pair("embeddings 256x1536, base64", EmbeddingsResponseBenchmark.class, "libraryBase64", "referenceBase64", Metric.TIME, 1.25),
+          new Pair("embeddings 256x1536, float JSON", EmbeddingsResponseBenchmark.class, "libraryFloatJson", "referenceFloatJson", Metric.TIME, Double.NaN),
+          new Pair("tool loop, one round (2 calls)", ToolLoopBenchmark.class, "library", "reference", Metric.TIME, Double.NaN),
+          // The reference is the floor: a loop that only reads as many floats as the search scans.
+          new Pair("knowledge base, top-10 of 100,000 x 1536", KnowledgeSearchBenchmark.class, "library", "reference", Metric.TIME, Double.NaN));
+
+  private static final String ALLOCATION_KEY = "gc.alloc.rate.norm";
+
+  private Ratios() {}
+
+  /** The settings of a run, from the command line. */
+  static final class Settings {
+    // The library runs more code than the reference, so it takes longer to compile: on two busy
+    // cores a stream settled only after 25 to 40 s. One long round is fairer than two short ones;
+    // --rounds 2 takes twice as long and shows the spread.
+    int rounds = 1;
+    int warmupIterations = 30;
+    int iterations = 5;
+    int iterationSeconds = 1;
+    @Nullable Pattern only;
+    Path logs = Path.of("benchmarks", "target", "ratios");
+    @Nullable Path markdown;
+    boolean list;
+
+    static Settings parse(String[] args) {
+      Settings settings = new Settings();
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        switch (arg) {
+          case "--rounds":
+            settings.rounds = positive(arg, value(args, ++i));
+            break;
+          case "--warmup":
+            settings.warmupIterations = positive(arg, value(args, ++i));
+            break;
+          case "--iterations":
+            settings.iterations = positive(arg, value(args, ++i));
+            break;
+          case "--seconds":
+            settings.iterationSeconds = positive(arg, value(args, ++i));
+            break;
+          case "--only":
+            settings.only = Pattern.compile(value(args, ++i), Pattern.CASE_INSENSITIVE);
+            break;
+          case "--logs":
+            settings.logs = Path.of(value(args, ++i));
+            break;
+          case "--markdown":
+            settings.markdown = Path.of(value(args, ++i));
+            break;
+          case "--quick":
+            settings.rounds = 1;
+            settings.warmupIterations = 8;
+            settings.iterations = 3;
+            break;
+          case "--list":
+            settings.list = true;
+            break;
+          case "-h":
+          case "--help":
+            usage(System.out);
+            System.exit(0);
+            break;
+          default:
+            System.err.println("unknown option " + arg);
+            usage(System.err);
+            System.exit(2);
+        }
+      }
+      return settings;
+    }
+
+    private static String value(String[] args, int i) {
+      if (i >= args.length) {
+        System.err.println(args[i - 1] + " needs a value");
+        System.exit(2);
+      }
+      return args[i];
+    }
+
+    private static int positive(String option, String value) {
+      try {
+        int n = Integer.parseInt(value);
+        if (n > 0) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      System.err.println(option + " needs a positive whole number, not " + value);
+      System.exit(2);
+      return 0;
+    }
+  }
+
+  private static void usage(PrintStream out) {
+    out.println(
+        String.join(
+            "\n",
+            "usage: java -cp benchmarks/target/benchmarks.jar dev.openaiconnector.benchmarks.Ratios [options]",
+            "  --rounds N       rounds; each runs every benchmark once, in a fork of its own (default 1)",
+            "  --warmup N       warmup iterations per fork (default 30; 60 on a busy machine)",
+            "  --iterations N   measured iterations per fork (default 5)",
+            "  --seconds N      seconds per iteration (default 1)",
+            "  --only REGEX     only the pairs whose name matches, e.g. --only 'chat|stream'",
+            "  --quick          1 round, 8 warmup and 3 measured iterations: a first look, not settled",
+            "  --logs DIR       where JMH's output of each run goes (default benchmarks/target/ratios)",
+            "  --markdown FILE  also write the table as Markdown",
+            "  --list           list the pairs and exit"));
+  }
+
+  /**
+   * Runs the pairs and prints the table.
+   *
+   * @param args see {@code --help}
+   * @throws IOException if the logs cannot be written
+   */
+  public static void main(String[] args) throws IOException {
+    Settings settings = Settings.parse(args);
+    List<Pair> pairs = new ArrayList<>();
+    for (Pair pair : PAIRS) {
+      if (settings.only == null || settings.only.matcher(pair.name()).find()) {
+        pairs.add(pair);
+      }
+    }
+    if (settings.list || pairs.isEmpty()) {
+      for (Pair pair : PAIRS) {
+        System.out.printf(
+            "%-34s %s.%s / %s%n",
+            pair.name(), pair.benchmark().getSimpleName(), pair.library(), pair.reference());
+      }
+      System.exit(pairs.isEmpty() ? 2 : 0);
+    }
+
+    // Each distinct method runs once per round, whatever number of pairs read it.
+    List<List<String>> methodPairs = new ArrayList<>();
+    Set<String> seen = new LinkedHashSet<>();
+    for (Pair pair : pairs) {
+      String library = pair.benchmark().getName() + "." + pair.library();
+      String reference = pair.benchmark().getName() + "." + pair.reference();
+      if (seen.add(library + "|" + reference)) {
+        methodPairs.add(List.of(library, reference));
+      }
+    }
+    int runs = methodPairs.size() * 2 * settings.rounds;
+    Path logs =
+        settings.logs.resolve(
+            LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Files.createDirectories(logs);
+
+    String loadBefore = loadAverage();
+    long started = System.nanoTime();
+    System.out.printf(
+        "%d pairs, %d rounds, %d runs of %d+%d iterations of %d s; JMH logs in %s%n",
+        pairs.size(), settings.rounds, runs, settings.warmupIterations, settings.iterations,
+        settings.iterationSeconds, logs);
+    // method -> one result per round
+    Map<String, List<Measured>> results = new LinkedHashMap<>();
+    List<String> errors = new ArrayList<>();
+    int run = 0;
+    for (int round = 1; round <= settings.rounds; round++) {
+      for (List<String> methods : methodPairs) {
+        List<String> order = round % 2 == 1 ? methods : List.of(methods.get(1), methods.get(0));
+        for (String method : order) {
+          run++;
+          Measured measured = runOnce(method, round, settings, logs);
+          results.computeIfAbsent(method, k -> new ArrayList<>()).add(measured);
+          String elapsed = minutes(System.nanoTime() - started);
+          if (measured.error != null) {
+            errors.add(method + ": " + measured.error);
+            System.out.printf("[%2d/%d %s] %-60s FAILED: %s%n", run, runs, elapsed, shortName(method), measured.error);
+          } else {
+            System.out.printf(
+                "[%2d/%d %s] %-48s %10s ± %-9s %-6s %13s %10s us cpu/op%n",
+                run, runs, elapsed, shortName(method),
+                number(measured.score), number(measured.error()), measured.unit,
+                bytes(measured.allocation), number(measured.cpu));
+          }
+        }
+      }
+    }
+    String loadAfter = loadAverage();
+
+    List<Row> rows = new ArrayList<>();
+    for (Pair pair : pairs) {
+      rows.add(
+          Row.of(
+              pair,
+              results.get(pair.benchmark().getName() + "." + pair.library()),
+              results.get(pair.benchmark().getName() + "." + pair.reference())));
+    }
+    String header =
+        String.format(
+            Locale.ROOT,
+            "%s, %d cores, %s; %d rounds of %d+%d x %d s; load average %s at the start, %s at the"
+                + " end; %s in all",
+            System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+            settings.rounds, settings.warmupIterations, settings.iterations,
+            settings.iterationSeconds, loadBefore, loadAfter,
+            minutes(System.nanoTime() - started));
+    // The same runs, read as CPU time per operation, for each time and throughput pair once.
+    List<Row> cpuRows = new ArrayList<>();
+    for (Pair pair : pairs) {
+      if (pair.metric() == Metric.ALLOCATION) {
+        continue;
+      }
+      Pair cpu =
+          new Pair(pair.name(), pair.benchmark(), pair.library(), pair.reference(), Metric.CPU, Double.NaN);
+      cpuRows.add(
+          Row.of(
+              cpu,
+              results.get(pair.benchmark().getName() + "." + pair.library()),
+              results.get(pair.benchmark().getName() + "." + pair.reference())));
+    }
+    System.out.println();
+    System.out.println(header);
+    System.out.println(text(rows));
+    System.out.println(
+        "CPU time of the Java threads per operation (client, HTTP client and loopback server; no"
+            + " JIT or GC threads), from the same runs; for information: steadier than the times"
+            + " when the machine is busy");
+    System.out.println(text(cpuRows));
+    if (settings.markdown != null) {
+      Files.writeString(
+          settings.markdown,
+          header
+              + "\n\n"
+              + markdown(rows)
+              + "\nCPU time of the Java threads per operation, from the same runs:\n\n"
+              + markdown(cpuRows),
+          StandardCharsets.UTF_8);
+      System.out.println("Markdown tables written to " + settings.markdown);
+    }
+    if (!errors.isEmpty()) {
+      System.out.println("Failed runs (their JMH logs say why):");
+      errors.forEach(e -> System.out.println("  " + e));
+      System.exit(1);
+    }
+  }
+
+  /** One fork of one benchmark method. */
+  static final class Measured {
+    double score = Double.NaN;
+    double scoreError = Double.NaN;
+    double allocation = Double.NaN;
+    double cpu = Double.NaN;
+    String unit = "";
+    @Nullable String error;
+
+    double error() {
+      return scoreError;
+    }
+  }
+
+  private static Measured runOnce(String method, int round, Settings settings, Path logs) {
+    Measured measured = new Measured();
+    Path log = logs.resolve(shortName(method) + "-round" + round + ".log");
+    Options options =
+        new OptionsBuilder()
+            .include("^" + Pattern.quote(method) + "$")
+            .forks(1)
+            .warmupIterations(settings.warmupIterations)
+            .warmupTime(TimeValue.seconds(settings.iterationSeconds))
+            .measurementIterations(settings.iterations)
+            .measurementTime(TimeValue.seconds(settings.iterationSeconds))
+            .addProfiler(GCProfiler.class)
+            .addProfiler(CpuTimeProfiler.class)
+            // A call that hangs fails its run instead of stopping the whole table.
+            .timeout(TimeValue.seconds(60))
+            .shouldFailOnError(true)
+            .verbosity(VerboseMode.NORMAL)
+            .output(log.toString())
+            .build();
+    try {
+      Collection<RunResult> results = new Runner(options).run();
+      if (results.isEmpty()) {
+        measured.error = "no result (see " + log + ")";
+        return measured;
+      }
+      RunResult result = results.iterator().next();
+      Result<?> primary = result.getPrimaryResult();
+      measured.score = primary.getScore();
+      measured.scoreError = primary.getScoreError();
+      measured.unit = primary.getScoreUnit();
+      Result<?> allocation = result.getSecondaryResults().get(ALLOCATION_KEY);
+      if (allocation != null) {
+        measured.allocation = allocation.getScore();
+      }
+      Result<?> cpu = result.getSecondaryResults().get(CpuTimeProfiler.THREADS_KEY);
+      if (cpu != null) {
+        measured.cpu = cpu.getScore();
+      }
+    } catch (RunnerException | RuntimeException e) {
+      measured.error = e.getClass().getSimpleName() + " (see " + log + ")";
+    }
+    return measured;
+  }
+
+  /** A line of the table, computed from the rounds. */
+  record Row(
+      Pair pair,
+      double library,
+      double reference,
+      String unit,
+      double ratio,
+      double lowest,
+      double highest,
+      int rounds) {
+
+    static Row of(Pair pair, @Nullable List<Measured> library, @Nullable List<Measured> reference) {
+      List<Double> ratios = new ArrayList<>();
+      List<Double> libraryScores = new ArrayList<>();
+      List<Double> referenceScores = new ArrayList<>();
+      String unit = "";
+      int rounds = library == null || reference == null ? 0 : Math.min(library.size(), reference.size());
+      for (int i = 0; i < rounds; i++) {
+        Measured a = library.get(i);
+        Measured b = reference.get(i);
+        double x = value(pair.metric(), a);
+        double y = value(pair.metric(), b);
+        if (a.error != null || b.error != null || !(x > 0) || !(y > 0)) {
+          continue;
+        }
+        unit = pair.metric() == Metric.ALLOCATION ? "B/op" : pair.metric() == Metric.CPU ? "us/op" : a.unit;
+        libraryScores.add(x);
+        referenceScores.add(y);
+        ratios.add(pair.metric() == Metric.THROUGHPUT ? y / x : x / y);
+      }
+      if (ratios.isEmpty()) {
+        return new Row(pair, Double.NaN, Double.NaN, unit, Double.NaN, Double.NaN, Double.NaN, 0);
+      }
+      return new Row(
+          pair,
+          median(libraryScores),
+          median(referenceScores),
+          unit,
+          median(ratios),
+          ratios.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+          ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow(),
+          ratios.size());
+    }
+
+    static double value(Metric metric, Measured measured) {
+      switch (metric) {
+        case ALLOCATION:
+          return measured.allocation;
+        case CPU:
+          return measured.cpu;
+        default:
+          return measured.score;
+      }
+    }
+
+    String result() {
+      if (Double.isNaN(ratio)) {
+        return "error";
+      }
+      if (Double.isNaN(pair.target())) {
+        return "-";
+      }
+      return ratio <= pair.target() ? "pass" : "FAIL";
+    }
+
+    String target() {
+      return Double.isNaN(pair.target()) ? "-" : String.format(Locale.ROOT, "<= %.2f", pair.target());
+    }
+
+    String ratioText() {
+      if (Double.isNaN(ratio)) {
+        return "-";
+      }
+      return rounds > 1
+          ? String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", ratio, lowest, highest)
+          : String.format(Locale.ROOT, "%.2f", ratio);
+    }
+
+    String score(double value) {
+      if (Double.isNaN(value)) {
+        return "-";
+      }
+      return pair.metric() == Metric.ALLOCATION ? bytes(value) : number(value) + " " + unit;
+    }
+  }
+
+  private static String text(List<Row> rows) {
+    String format = "%-32s %18s %18s %20s %8s %6s%n";
+    StringBuilder table = new StringBuilder();
+    table.append(String.format(Locale.ROOT, format, "benchmark", "library", "reference", "ratio (range)", "target", "result"));
+    for (Row row : rows) {
+      table.append(
+          String.format(
+              Locale.ROOT, format, row.pair().name(), row.score(row.library()),
+              row.score(row.reference()), row.ratioText(), row.target(), row.result()));
+    }
+    return table.toString();
+  }
+
+  private static String markdown(List<Row> rows) {
+    StringBuilder table = new StringBuilder();
+    table.append("| benchmark | library | reference | ratio (range over rounds) | target | result |\n");
+    table.append("|---|---:|---:|---:|---:|---|\n");
+    for (Row row : rows) {
+      table.append(
+          String.join(
+              " | ",
+              "| " + row.pair().name(),
+              row.score(row.library()),
+              row.score(row.reference()),
+              row.ratioText(),
+              row.target(),
+              row.result() + " |\n"));
+    }
+    return table.toString();
+  }
+
+  private static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static String number(double value) {
+    if (Double.isNaN(value)) {
+      return "-";
+    }
+    if (value >= 1000) {
+      return String.format(Locale.ROOT, "%,.0f", value);
+    }
+    if (value >= 100) {
+      return String.format(Locale.ROOT, "%.1f", value);
+    }
+    return String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  private static String bytes(double value) {
+    if (Double.isNaN(value)) {
+      return "-";
+    }
+    if (value >= 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f MB/op", value / (1024 * 1024));
+    }
+    return String.format(Locale.ROOT, "%.1f KB/op", value / 1024);
+  }
+
+  private static String shortName(String method) {
+    return method.substring(method.lastIndexOf('.', method.lastIndexOf('.') - 1) + 1);
+  }
+
+  private static String minutes(long nanos) {
+    Duration d = Duration.ofNanos(nanos);
+    return String.format(Locale.ROOT, "%d:%02d", d.toMinutes(), d.toSecondsPart());
+  }
+
+  private static String loadAverage() {
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    try {
+      // The three averages where the system has them.
+      List<String> fields = Arrays.asList(Files.readString(Path.of("/proc/loadavg")).split(" "));
+      return String.join(" ", fields.subList(0, 3));
+    } catch (IOException | RuntimeException e) {
+      return load < 0 ? "unknown" : String.format(Locale.ROOT, "%.2f", load);
+    }
+  }
+}

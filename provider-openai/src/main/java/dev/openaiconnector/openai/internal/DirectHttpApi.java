@@ -1,0 +1,136 @@
+package dev.openaiconnector.openai.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.openaiconnector.openai.Authentication;
+import feign.Request;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The OpenAI REST operations of {@link OpenAiHttpApi}, each one {@code POST} of a JSON body: the
+ * DTO written by Jackson, the headers of the call (content type, accept, the authentication's,
+ * then the fixed ones), one Feign {@link Request} handed to the {@link DeadlineClient}.
+ * Nulls are left out of the body and names are snake_case, as the provider's mapper says.
+ *
+ * <p>Why not a Feign proxy of the interface: the operations are four fixed POSTs whose raw
+ * response the ports read themselves, so Feign's contract, templates and response handling did
+ * nothing for them but cost. A profile of a chat call put more than half of what the provider
+ * allocated in Feign's invocation: the request template copied and expanded per call (each header
+ * through its own template), three more copies of the response headers, and the body read a second
+ * time into a buffer of Feign's. What the proxy did that mattered is kept: an {@link IOException}
+ * from sending comes out wrapped ({@link UncheckedIOException} here, mapped by {@link
+ * HttpFailures#callFailure}), and what the authentication or the JDK client's header checks throw
+ * comes out as it is. Thread-safe.
+ */
+public final class DirectHttpApi implements OpenAiHttpApi {
+  private static final String JSON = "application/json";
+  private static final String EVENT_STREAM = "text/event-stream";
+  private static final List<String> CONTENT_TYPE = List.of(JSON);
+  private static final List<String> ACCEPT_JSON = List.of(JSON);
+  private static final List<String> ACCEPT_EVENT_STREAM = List.of(EVENT_STREAM);
+
+  private final DeadlineClient client;
+  private final ObjectWriter writer;
+  private final Authentication authentication;
+  private final List<Map.Entry<String, List<String>>> fixedHeaders;
+
+  /**
+   * Creates the API.
+   *
+   * @param client sends each request
+   * @param writer writes the request DTOs, from the provider's mapper
+   * @param authentication adds its headers to each request, asked anew for each one
+   * @param fixedHeaders the headers every request carries after the authentication's, such as
+   *     {@code User-Agent}, in order
+   */
+  public DirectHttpApi(
+      DeadlineClient client,
+      ObjectWriter writer,
+      Authentication authentication,
+      Map<String, String> fixedHeaders) {
+    this.client = client;
+    this.writer = writer;
+    this.authentication = authentication;
+    List<Map.Entry<String, List<String>>> fixed = new ArrayList<>(fixedHeaders.size());
+    for (Map.Entry<String, String> header : fixedHeaders.entrySet()) {
+      fixed.add(Map.entry(header.getKey(), List.of(header.getValue())));
+    }
+    this.fixedHeaders = List.copyOf(fixed);
+  }
+
+  @Override
+  public RawResponse createChatCompletion(
+      URI url, ChatCompletionRequestDto body, Request.Options options) {
+    return post(url, body, ACCEPT_JSON, options, false);
+  }
+
+  @Override
+  public RawResponse streamChatCompletion(
+      URI url, ChatCompletionRequestDto body, Request.Options options) {
+    return post(url, body, ACCEPT_EVENT_STREAM, options, true);
+  }
+
+  @Override
+  public RawResponse createEmbeddings(URI url, EmbeddingRequestDto body, Request.Options options) {
+    return post(url, body, ACCEPT_JSON, options, false);
+  }
+
+  @Override
+  public RawResponse createImages(URI url, ImageRequestDto body, Request.Options options) {
+    return post(url, body, ACCEPT_JSON, options, false);
+  }
+
+  private RawResponse post(
+      URI url, Object dto, List<String> accept, Request.Options options, boolean stream) {
+    byte[] body;
+    try {
+      body = writer.writeValueAsBytes(dto);
+    } catch (JsonProcessingException e) {
+      // Only a bug can get here: every DTO field is a plain value or a parsed JSON tree. The
+      // message is left out, as it may quote the request.
+      throw new IllegalStateException(
+          "the request body could not be written (" + e.getClass().getSimpleName() + ")", null);
+    }
+    // Case-insensitive, as Feign's templates kept them: one header set twice in two spellings is
+    // one header with two values.
+    Map<String, Collection<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.put("Content-Type", CONTENT_TYPE);
+    headers.put("Accept", accept);
+    authentication.addHeaders((name, value) -> add(headers, name, value));
+    for (int i = 0, n = fixedHeaders.size(); i < n; i++) {
+      Map.Entry<String, List<String>> header = fixedHeaders.get(i);
+      if (headers.putIfAbsent(header.getKey(), header.getValue()) != null) {
+        add(headers, header.getKey(), header.getValue().get(0));
+      }
+    }
+    Request request =
+        Request.create(
+            Request.HttpMethod.POST, url.toString(), headers, body, StandardCharsets.UTF_8, null);
+    try {
+      return client.execute(url, request, options, stream);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // A header named twice is sent with both values, as Feign's templates did.
+  private static void add(Map<String, Collection<String>> headers, String name, String value) {
+    Collection<String> values = headers.get(name);
+    if (values == null) {
+      headers.put(name, List.of(value));
+    } else {
+      List<String> more = new ArrayList<>(values.size() + 1);
+      more.addAll(values);
+      more.add(value);
+      headers.put(name, more);
+    }
+  }
+}
