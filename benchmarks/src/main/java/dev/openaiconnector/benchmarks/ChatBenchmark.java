@@ -67,7 +67,12 @@ public class ChatBenchmark {
       long requests = fixture.server.requests() - 2; // the two of checkSameRequests
       if (requests != calls.sum()) {
         System.out.println(
-            "NOTE: " + calls.sum() + " calls made, " + requests + " requests answered (retries)");
+            "NOTE: "
+                + calls.sum()
+                + " calls made, "
+                + requests
+                + " requests answered (retries); connections: "
+                + fixture.server.connections());
       }
       fixture.close();
     }

@@ -28,12 +28,12 @@ import dev.openaiconnector.openai.internal.ImageRequestDto;
 import dev.openaiconnector.openai.internal.OpenAiEmbeddingsPort;
 import dev.openaiconnector.openai.internal.OpenAiHttpApi;
 import dev.openaiconnector.openai.internal.OpenAiTransport;
-import dev.openaiconnector.openai.internal.RawResponse;
 import dev.openaiconnector.openai.internal.Redactor;
 import dev.openaiconnector.openai.internal.Sender;
 import dev.openaiconnector.openai.internal.WireLog;
 import dev.openaiconnector.spi.Deadline;
 import feign.Request;
+import feign.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -350,25 +350,32 @@ public class EmbeddingsBenchmark {
     }
 
     @Override
-    public RawResponse createEmbeddings(
+    public Response createEmbeddings(
         URI url, EmbeddingRequestDto request, Request.Options options) {
-      return new RawResponse(200, HEADERS, new HandOverStream(body), body.length);
+      return Response.builder()
+          .request(
+              Request.create(
+                  Request.HttpMethod.POST, url.toString(), Map.of(), null, null, null))
+          .status(200)
+          .headers(HEADERS)
+          .body(new HandOverStream(body), body.length)
+          .build();
     }
 
     @Override
-    public RawResponse createChatCompletion(
+    public Response createChatCompletion(
         URI url, ChatCompletionRequestDto request, Request.Options options) {
       throw new UnsupportedOperationException("embeddings only");
     }
 
     @Override
-    public RawResponse streamChatCompletion(
+    public Response streamChatCompletion(
         URI url, ChatCompletionRequestDto request, Request.Options options) {
       throw new UnsupportedOperationException("embeddings only");
     }
 
     @Override
-    public RawResponse createImages(
+    public Response createImages(
         URI url, ImageRequestDto request, Request.Options options) {
       throw new UnsupportedOperationException("embeddings only");
     }

@@ -59,6 +59,7 @@ final class LoopbackServer implements AutoCloseable {
   private final Thread acceptor;
   private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
   private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong();
   // The request bodies kept while capturing; never while measuring.
   private final List<byte[]> captured = Collections.synchronizedList(new ArrayList<>());
   private volatile boolean capture;
@@ -108,6 +109,15 @@ final class LoopbackServer implements AutoCloseable {
   }
 
   /**
+   * Returns the connections accepted so far, and how many are open now.
+   *
+   * @return for example {@code 8 accepted, 8 open}
+   */
+  String connections() {
+    return accepted.get() + " accepted, " + connections.size() + " open";
+  }
+
+  /**
    * Keeps a copy of every request body from now on, for checking that two clients send the same
    * requests. Never on while measuring.
    */
@@ -154,6 +164,7 @@ final class LoopbackServer implements AutoCloseable {
         return; // closed
       }
       connections.add(connection);
+      accepted.incrementAndGet();
       Thread thread = new Thread(() -> serve(connection), "loopback-conn");
       thread.setDaemon(true);
       thread.start();

@@ -1,7 +1,9 @@
 package dev.openaiconnector.openai.internal;
 
 import dev.openaiconnector.spi.Deadline;
+import feign.Client;
 import feign.Request;
+import feign.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -33,15 +36,15 @@ import java.util.zip.InflaterInputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The HTTP client under the ports: sends through the JDK {@link HttpClient}, writes the wire log
- * of each request (the one place that sees the encoded body), and bounds the reading of a body by
+ * Feign's {@link Client} over the JDK {@link HttpClient}: sends each request Feign built, writes the
+ * wire log of it (the one place that sees the encoded body), and bounds the reading of a body by
  * the call's deadline.
  *
- * <p>It sends by itself rather than through Feign's {@code Http2Client}, which a profile of a chat
- * call showed copying every response's headers three times (into a map of its own, into Feign's
- * response, and again into the response rebuilt to wrap the body) and building a second {@link
- * HttpClient} whenever a call's connect timeout differed: here the JDK's request is built from the
- * Feign request once, and the {@link RawResponse} keeps the JDK's headers as they are.
+ * <p>Why not {@code feign-java11}'s {@code Http2Client}: a profile of a chat call showed it copying
+ * every response's headers into a map of its own before Feign's {@link Response} copies them again,
+ * and building a second {@link HttpClient} whenever a call's connect timeout differed from the
+ * client's. Here the JDK's request is built from Feign's once, and the response is handed to Feign
+ * with the JDK's header map.
  *
  * <p>The JDK client's request timeout ends when the headers arrive, so a server that stops half
  * way through a body would block the caller past its deadline without more. So every body read
@@ -52,12 +55,13 @@ import org.jspecify.annotations.Nullable;
  *       BodyHandlers.ofByteArray()} would, while the caller waits in {@link HttpClient#send}; when
  *       the deadline passes first, the receiving is cancelled (which closes the connection) and
  *       {@code send} fails with a {@link BodyTimeoutException};
- *   <li>an event stream's body is an {@link InputStream}, watched while the stream opens (an error
- *       body, or a plain answer in place of a stream, is read within the deadline): when the
- *       deadline passes first it is closed, which ends a blocked read at once, and the read fails
- *       with a {@link BodyTimeoutException}. Once the body is handed to the stream's reader,
- *       {@link #disarm} stops watching it, and the stream's idle timeout bounds each wait instead,
- *       as a stream may rightly outlive any deadline.
+ *   <li>an event stream's body (the answer to a request that accepts {@code text/event-stream}) is
+ *       an {@link InputStream}, watched while the stream opens (an error body, or a plain answer in
+ *       place of a stream, is read within the deadline): when the deadline passes first it is
+ *       closed, which ends a blocked read at once, and the read fails with a {@link
+ *       BodyTimeoutException}. Once the body is handed to the stream's reader, {@link #disarm}
+ *       stops watching it, and the stream's idle timeout bounds each wait instead, as a stream may
+ *       rightly outlive any deadline.
  * </ul>
  *
  * <p>The watching costs a call two updates of a concurrent set and nothing on the scheduler: one
@@ -67,7 +71,9 @@ import org.jspecify.annotations.Nullable;
  * alone. A task per call, as before, woke the scheduler's thread for nearly every call, each new
  * task being the first in its queue. Nothing is allocated or scheduled per read. Thread-safe.
  */
-public final class DeadlineClient {
+public final class DeadlineClient implements Client {
+  private static final String EVENT_STREAM = "text/event-stream";
+
   private final HttpClient http;
   private final ScheduledExecutorService scheduler;
   private final WireLog wireLog;
@@ -92,25 +98,31 @@ public final class DeadlineClient {
   }
 
   /**
-   * Sends a request.
+   * Sends a request. The answer to a request that accepts {@code text/event-stream} has its body
+   * as the server sends it, to be read incrementally; any other body is received whole before
+   * this returns.
    *
-   * @param uri the request's URL, the same as {@code request.url()}, already parsed
-   * @param request the request: method, headers, body
+   * @param request the request: method, URL, headers, body
    * @param options the call's timeouts; a {@link CallOptions} also bounds the body by its deadline
-   * @param stream whether the body is an event stream, read incrementally by the caller; else it
-   *     is received whole before this returns
    * @return the response, to be closed by the caller
    * @throws IOException if sending, receiving the headers or, for a plain call, the body failed,
    *     timed out or was interrupted
    */
-  RawResponse execute(URI uri, Request request, Request.Options options, boolean stream)
-      throws IOException {
+  @Override
+  public Response execute(Request request, Request.Options options) throws IOException {
     wireLog.request(request);
     HttpRequest.Builder builder =
-        HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(options.readTimeoutMillis()));
+        HttpRequest.newBuilder(URI.create(request.url()))
+            .timeout(Duration.ofMillis(options.readTimeoutMillis()));
+    boolean stream = false;
     for (Map.Entry<String, Collection<String>> header : request.headers().entrySet()) {
-      for (String value : header.getValue()) {
-        builder.header(header.getKey(), value);
+      String name = header.getKey();
+      // Feign adds the body's length; the JDK client sets it from the body and refuses it here.
+      if (!"Content-Length".equalsIgnoreCase(name)) {
+        for (String value : header.getValue()) {
+          builder.header(name, value);
+          stream |= "Accept".equalsIgnoreCase(name) && value.startsWith(EVENT_STREAM);
+        }
       }
     }
     byte[] body = request.body();
@@ -128,7 +140,7 @@ public final class DeadlineClient {
       byte[] bytes = response.body();
       InputStream in = new BufferedBody(bytes);
       InputStream decoded = decoded(in, response.headers());
-      return response(response, decoded, decoded == in ? bytes.length : null);
+      return response(request, response, decoded, decoded == in ? bytes.length : null);
     }
     HttpResponse<InputStream> response =
         send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -149,7 +161,7 @@ public final class DeadlineClient {
       }
       in = watchedBody;
     }
-    return response(response, in, knownLength);
+    return response(request, response, in, knownLength);
   }
 
   private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
@@ -164,9 +176,15 @@ public final class DeadlineClient {
     }
   }
 
-  private static RawResponse response(
-      HttpResponse<?> response, InputStream body, @Nullable Integer length) {
-    return new RawResponse(response.statusCode(), response.headers().map(), body, length);
+  private static Response response(
+      Request request, HttpResponse<?> response, InputStream body, @Nullable Integer length) {
+    Map<String, Collection<String>> headers = Collections.unmodifiableMap(response.headers().map());
+    return Response.builder()
+        .request(request)
+        .status(response.statusCode())
+        .headers(headers)
+        .body(body, length)
+        .build();
   }
 
   // The JDK client does not decode a compressed body; a server may compress even unasked.

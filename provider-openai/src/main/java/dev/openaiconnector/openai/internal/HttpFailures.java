@@ -18,6 +18,7 @@ import dev.openaiconnector.api.ServerException;
 import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.openai.internal.ErrorResponseDto.ErrorDto;
 import dev.openaiconnector.spi.HttpErrors;
+import feign.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -385,17 +386,17 @@ public final class HttpFailures {
    *     reading, a {@link RequestTimeoutException} if the deadline stops it, a {@link
    *     CallInterruptedException} if the thread is interrupted
    */
-  public byte[] readAll(RawResponse response) {
-    InputStream in = response.body();
-    if (in == null) {
+  public byte[] readAll(Response response) {
+    Response.Body body = response.body();
+    if (body == null) {
       return NO_BODY;
     }
-    try (in) {
+    try (InputStream in = body.asInputStream()) {
       if (in instanceof ByteArrayInputStream) {
         // Already in memory (a plain call's body): handed over, or copied once.
         return in.readAllBytes();
       }
-      Integer length = response.length();
+      Integer length = body.length();
       return length != null && length >= 0 && length <= MAX_PRESIZED_BODY
           ? readAll(in, length)
           : in.readAllBytes();

@@ -9,6 +9,7 @@ import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.openai.Endpoints;
 import dev.openaiconnector.spi.ChatPort;
 import dev.openaiconnector.spi.Deadline;
+import feign.Response;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Collection;
@@ -64,7 +65,7 @@ public final class OpenAiChatPort implements ChatPort {
     ChatCompletionRequestDto body =
         mapping.toDto(request, endpoints.bodyModel(Operation.CHAT, model));
     URI url = endpoints.uri(Operation.CHAT, model);
-    RawResponse response =
+    Response response =
         sender.send(deadline, options -> api.createChatCompletion(url, body, options));
     try (response) {
       int status = response.status();

@@ -9,6 +9,7 @@ import dev.openaiconnector.openai.Endpoints;
 import dev.openaiconnector.spi.ChatEventSource;
 import dev.openaiconnector.spi.ChatStreamPort;
 import dev.openaiconnector.spi.Deadline;
+import feign.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -92,7 +93,7 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
     ChatCompletionRequestDto body =
         mapping.toDto(request, endpoints.bodyModel(Operation.CHAT_STREAM, model)).streaming();
     URI url = endpoints.uri(Operation.CHAT_STREAM, model);
-    RawResponse response =
+    Response response =
         sender.send(deadline, options -> api.streamChatCompletion(url, body, options));
     int status = response.status();
     Map<String, Collection<String>> headers = response.headers();
@@ -103,8 +104,8 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
         throw failures.toException(status, headers, failures.readAll(response));
       }
     }
-    InputStream in = response.body();
-    if (status >= 300 || in == null || isJson(headers)) {
+    Response.Body events = response.body();
+    if (status >= 300 || events == null || isJson(headers)) {
       try (response) {
         // An answer that is not a stream, such as a server that ignores "stream": read and drop
         // it, to keep the connection, and say what came instead.
@@ -120,7 +121,9 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
             null);
       }
     }
+    InputStream in;
     try {
+      in = events.asInputStream();
       // From here the idle timeout bounds each read: a stream may outlive its opening deadline.
       DeadlineClient.disarm(in);
     } catch (IOException e) {

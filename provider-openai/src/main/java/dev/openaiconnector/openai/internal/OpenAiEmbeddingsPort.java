@@ -11,6 +11,7 @@ import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.openai.Endpoints;
 import dev.openaiconnector.spi.Deadline;
 import dev.openaiconnector.spi.EmbeddingsPort;
+import feign.Response;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ public final class OpenAiEmbeddingsPort implements EmbeddingsPort {
             request.dimensions(),
             request.endUserId());
     URI url = endpoints.uri(Operation.EMBEDDINGS, request.model());
-    RawResponse response = sender.send(deadline, options -> api.createEmbeddings(url, body, options));
+    Response response = sender.send(deadline, options -> api.createEmbeddings(url, body, options));
     try (response) {
       int status = response.status();
       Map<String, Collection<String>> headers = response.headers();

@@ -1,16 +1,18 @@
 package dev.openaiconnector.openai.internal;
 
 import feign.Request;
+import feign.Response;
 import java.net.URI;
 
 /**
  * The OpenAI REST operations, implemented by {@link DirectHttpApi}: each a {@code POST} of a JSON
  * body with {@code Content-Type: application/json}. Each call names its full URL, query included,
  * as the provider's {@code Endpoints} gave it, so one client serves every layout (OpenAI's base
- * URL, Azure's deployments) without a client per URL. Methods return the {@link RawResponse} so
- * that the port reads the status, the headers and the body itself: decoding from bytes, reading to
- * the end so the pooled connection is kept, and, for streams, reading incrementally. Tests and
- * benchmarks may answer from memory with an implementation of their own.
+ * URL, Azure's deployments) without a client per URL. Methods return Feign's {@link Response} of
+ * any status, as the client received it, so that the port reads the status, the headers and the
+ * body itself: decoding from bytes, reading to the end so the pooled connection is kept, and, for
+ * streams, reading incrementally. Tests and benchmarks may answer from memory with an
+ * implementation of their own.
  */
 public interface OpenAiHttpApi {
   /**
@@ -21,7 +23,7 @@ public interface OpenAiHttpApi {
    * @param options the call's timeouts, from {@link CallTimeouts#forCall}
    * @return the raw response, to be closed by the caller
    */
-  RawResponse createChatCompletion(URI url, ChatCompletionRequestDto body, Request.Options options);
+  Response createChatCompletion(URI url, ChatCompletionRequestDto body, Request.Options options);
 
   /**
    * Creates a streamed chat completion, accepting {@code text/event-stream}; the body should have
@@ -32,7 +34,7 @@ public interface OpenAiHttpApi {
    * @param options the call's timeouts, from {@link CallTimeouts#forCall}
    * @return the raw response, its body a server-sent event stream; to be closed by the caller
    */
-  RawResponse streamChatCompletion(URI url, ChatCompletionRequestDto body, Request.Options options);
+  Response streamChatCompletion(URI url, ChatCompletionRequestDto body, Request.Options options);
 
   /**
    * Creates embeddings, accepting {@code application/json}.
@@ -42,7 +44,7 @@ public interface OpenAiHttpApi {
    * @param options the call's timeouts, from {@link CallTimeouts#forCall}
    * @return the raw response, to be closed by the caller
    */
-  RawResponse createEmbeddings(URI url, EmbeddingRequestDto body, Request.Options options);
+  Response createEmbeddings(URI url, EmbeddingRequestDto body, Request.Options options);
 
   /**
    * Generates images, accepting {@code application/json}.
@@ -52,5 +54,5 @@ public interface OpenAiHttpApi {
    * @param options the call's timeouts, from {@link CallTimeouts#forCall}
    * @return the raw response, to be closed by the caller
    */
-  RawResponse createImages(URI url, ImageRequestDto body, Request.Options options);
+  Response createImages(URI url, ImageRequestDto body, Request.Options options);
 }

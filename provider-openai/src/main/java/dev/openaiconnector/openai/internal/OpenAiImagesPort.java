@@ -13,6 +13,7 @@ import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.openai.Endpoints;
 import dev.openaiconnector.spi.Deadline;
 import dev.openaiconnector.spi.ImagesPort;
+import feign.Response;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -81,7 +82,7 @@ public final class OpenAiImagesPort implements ImagesPort {
             request.outputFormat(),
             request.endUserId());
     URI url = endpoints.uri(Operation.IMAGES, request.model());
-    RawResponse response = sender.send(deadline, options -> api.createImages(url, body, options));
+    Response response = sender.send(deadline, options -> api.createImages(url, body, options));
     try (response) {
       int status = response.status();
       Map<String, Collection<String>> headers = response.headers();

@@ -4,6 +4,7 @@ import dev.openaiconnector.api.ConnectorException;
 import dev.openaiconnector.openai.Authentication;
 import dev.openaiconnector.spi.Deadline;
 import feign.Request;
+import feign.Response;
 import java.util.function.Function;
 
 /**
@@ -49,8 +50,8 @@ public final class Sender {
    * @throws ConnectorException if the deadline passed before sending, if the call failed, or what
    *     the authentication threw
    */
-  public RawResponse send(Deadline deadline, Function<Request.Options, RawResponse> call) {
-    RawResponse response = attempt(deadline, call);
+  public Response send(Deadline deadline, Function<Request.Options, Response> call) {
+    Response response = attempt(deadline, call);
     if (response.status() != UNAUTHORIZED) {
       return response;
     }
@@ -68,7 +69,7 @@ public final class Sender {
     return attempt(deadline, call);
   }
 
-  private RawResponse attempt(Deadline deadline, Function<Request.Options, RawResponse> call) {
+  private Response attempt(Deadline deadline, Function<Request.Options, Response> call) {
     if (deadline.isExpired()) {
       throw failures.deadlineExpired();
     }
@@ -80,7 +81,7 @@ public final class Sender {
   }
 
   /** Reads the refused answer to its end, so that its connection can be reused for the resend. */
-  private void drop(RawResponse response) {
+  private void drop(Response response) {
     try (response) {
       wireLog.response(response.status(), failures.readAll(response));
     } catch (ConnectorException unreadable) {
