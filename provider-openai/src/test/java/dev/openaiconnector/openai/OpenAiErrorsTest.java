@@ -239,6 +239,9 @@ class OpenAiErrorsTest {
 
     assertThatThrownBy(() -> nowhere.chat().complete(request, soon()))
         .isInstanceOf(ConnectionException.class)
+        .hasMessageStartingWith(
+            "The call to POST http://127.0.0.1:" + closedPort + "/v1/chat/completions failed (")
+        .hasMessageEndingWith("(provider openai)")
         .hasMessageNotContaining(KEY);
     nowhere.close();
   }

@@ -131,7 +131,7 @@ public final class DeadlineClient implements Client {
         body == null
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(body));
-    Deadline deadline = options instanceof CallOptions ? ((CallOptions) options).deadline : null;
+    Deadline deadline = options instanceof CallOptions ? ((CallOptions) options).deadline() : null;
     if (deadline != null && scheduler.isShutdown()) {
       throw new ProviderClosedException(null);
     }
@@ -313,6 +313,10 @@ public final class DeadlineClient implements Client {
     CallOptions(long connectMillis, long readMillis, Deadline deadline) {
       super(connectMillis, TimeUnit.MILLISECONDS, readMillis, TimeUnit.MILLISECONDS, false);
       this.deadline = deadline;
+    }
+
+    Deadline deadline() {
+      return deadline;
     }
   }
 

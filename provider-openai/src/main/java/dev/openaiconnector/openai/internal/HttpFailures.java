@@ -295,7 +295,9 @@ public final class HttpFailures {
    *     ConnectionException}
    */
   private ConnectorException transportFailure(UncheckedIOException e) {
-    return ioFailure(e.getCause(), "The call to " + providerId, ErrorDetails.ofProvider(providerId));
+    // The message is where the call went (DirectHttpApi#target); the details name the provider.
+    String where = e.getMessage() == null ? providerId : e.getMessage();
+    return ioFailure(e.getCause(), "The call to " + where, ErrorDetails.ofProvider(providerId));
   }
 
   /**

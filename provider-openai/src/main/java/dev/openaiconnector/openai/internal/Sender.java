@@ -57,7 +57,7 @@ public final class Sender {
     }
     boolean refreshed;
     try {
-      refreshed = authentication.refreshAfterUnauthorized();
+      refreshed = authentication.refreshAfterUnauthorized(deadline);
     } catch (RuntimeException e) {
       response.close();
       throw e;
