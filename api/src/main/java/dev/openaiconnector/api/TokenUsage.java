@@ -55,4 +55,36 @@ public record TokenUsage(
         cachedTokens + other.cachedTokens,
         reasoningTokens + other.reasoningTokens);
   }
+
+  /**
+   * Subtracts an earlier usage from this one: what was used in between, for example over one step
+   * of a longer task.
+   *
+   * @param earlier a usage no larger than this one in any count
+   * @return the difference
+   * @throws IllegalArgumentException if a count of {@code earlier} is larger than this one's,
+   *     naming the count: subtract the earlier usage from the later one
+   */
+  public TokenUsage minus(TokenUsage earlier) {
+    return new TokenUsage(
+        difference("promptTokens", promptTokens, earlier.promptTokens),
+        difference("completionTokens", completionTokens, earlier.completionTokens),
+        difference("totalTokens", totalTokens, earlier.totalTokens),
+        difference("cachedTokens", cachedTokens, earlier.cachedTokens),
+        difference("reasoningTokens", reasoningTokens, earlier.reasoningTokens));
+  }
+
+  private static long difference(String count, long later, long earlier) {
+    if (earlier > later) {
+      throw new IllegalArgumentException(
+          "cannot subtract "
+              + count
+              + " "
+              + earlier
+              + " from "
+              + later
+              + ": subtract the earlier usage from the later one");
+    }
+    return later - earlier;
+  }
 }

@@ -1,6 +1,9 @@
 package dev.openaiconnector.api;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -59,6 +62,58 @@ public record UsageSnapshot(List<Entry> entries) {
   }
 
   /**
+   * Returns the usage between an earlier snapshot of the same connector and this one: for each
+   * provider, model and operation, the calls and tokens counted since, leaving out those with
+   * none. Usage only grows, so the earlier snapshot is never larger in anything.
+   *
+   * <pre>{@code
+   * UsageSnapshot before = ai.usage().snapshot();
+   * runStep(ai);
+   * TokenUsage step = ai.usage().snapshot().since(before).total();
+   * }</pre>
+   *
+   * @param earlier a snapshot of the same connector, taken before this one
+   * @return the usage in between
+   * @throws IllegalArgumentException if {@code earlier} has an entry this snapshot lacks or
+   *     exceeds, which happens only when it was taken later or from another connector
+   */
+  public UsageSnapshot since(UsageSnapshot earlier) {
+    Objects.requireNonNull(earlier, "earlier");
+    Map<Key, Entry> before = new HashMap<>();
+    for (Entry entry : earlier.entries) {
+      before.merge(Key.of(entry), entry, Entry::plus);
+    }
+    List<Entry> between = new ArrayList<>();
+    for (Entry entry : entries) {
+      Entry old = before.remove(Key.of(entry));
+      Entry change = old == null ? entry : entry.minus(old);
+      if (change.calls() != 0 || !change.usage().equals(TokenUsage.ZERO)) {
+        between.add(change);
+      }
+    }
+    if (!before.isEmpty()) {
+      Key missing = before.keySet().iterator().next();
+      throw new IllegalArgumentException(
+          "the earlier snapshot has usage of "
+              + missing
+              + " that this one lacks: pass a snapshot of the same connector taken before this"
+              + " one");
+    }
+    return new UsageSnapshot(between);
+  }
+
+  private record Key(String providerId, String model, Operation operation) {
+    static Key of(Entry entry) {
+      return new Key(entry.providerId(), entry.model(), entry.operation());
+    }
+
+    @Override
+    public String toString() {
+      return providerId + " " + model + " " + operation;
+    }
+  }
+
+  /**
    * Usage of one provider, model and operation.
    *
    * @param providerId the provider
@@ -75,6 +130,25 @@ public record UsageSnapshot(List<Entry> entries) {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(operation, "operation");
       Objects.requireNonNull(usage, "usage");
+    }
+
+    private Entry plus(Entry other) {
+      return new Entry(providerId, model, operation, calls + other.calls, usage.plus(other.usage));
+    }
+
+    private Entry minus(Entry earlier) {
+      if (earlier.calls > calls) {
+        throw new IllegalArgumentException(
+            "the earlier snapshot has more calls of "
+                + providerId
+                + " "
+                + model
+                + " "
+                + operation
+                + " than this one: pass a snapshot of the same connector taken before this one");
+      }
+      return new Entry(
+          providerId, model, operation, calls - earlier.calls, usage.minus(earlier.usage));
     }
   }
 }

@@ -33,4 +33,22 @@ class TokenUsageTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("negative");
   }
+
+  @Test
+  void minusGivesWhatWasUsedInBetween() {
+    TokenUsage before = new TokenUsage(100, 10, 110, 40, 2);
+    TokenUsage after = new TokenUsage(250, 30, 280, 90, 5);
+
+    assertThat(after.minus(before)).isEqualTo(new TokenUsage(150, 20, 170, 50, 3));
+    assertThat(after.minus(after)).isEqualTo(TokenUsage.ZERO);
+    assertThat(before.plus(after.minus(before))).isEqualTo(after);
+  }
+
+  @Test
+  void minusRefusesALargerUsageNamingTheCount() {
+    assertThatThrownBy(() -> TokenUsage.of(5, 10).minus(TokenUsage.of(7, 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("promptTokens 7 from 5")
+        .hasMessageContaining("subtract the earlier usage from the later one");
+  }
 }
