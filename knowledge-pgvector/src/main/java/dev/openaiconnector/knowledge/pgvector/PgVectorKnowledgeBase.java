@@ -51,6 +51,10 @@ import org.jspecify.annotations.Nullable;
  * CREATE INDEX "handbook_metadata_gin" ON "handbook" USING gin ("metadata" jsonb_path_ops);
  * }</pre>
  *
+ * <p>The HNSW index takes {@code WITH (m = ..., ef_construction = ...)} when {@link
+ * Builder#hnswM(int)} or {@link Builder#hnswEfConstruction(int)} are set; an index already there
+ * is kept as it is.
+ *
  * <p>Searches order by cosine distance ({@code <=>}), then by id; the similarity is one minus the
  * distance; a minimum similarity is a bound on the distance, {@link
  * SearchOptions#SIMILARITY_TOLERANCE} wider; a filter is {@code metadata @>} the
@@ -725,7 +729,8 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
                 + quote(table + "_embedding_hnsw")
                 + " ON "
                 + qualified
-                + " USING hnsw (\"embedding\" vector_cosine_ops)");
+                + " USING hnsw (\"embedding\" vector_cosine_ops)"
+                + hnswParameters(builder));
       }
       if (indexes.stream().noneMatch(index -> index.contains(" USING gin (metadata"))) {
         execute(
@@ -739,6 +744,18 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
     }
     return new Opened(
         atLeast(version, 0, 8), builder.hnswIndex ? efSearchSetting(connection) : 0);
+  }
+
+  // Only what was set: pgvector's defaults (m = 16, ef_construction = 64) stay pgvector's.
+  private static String hnswParameters(Builder builder) {
+    List<String> parameters = new ArrayList<>(2);
+    if (builder.hnswM != null) {
+      parameters.add("m = " + builder.hnswM);
+    }
+    if (builder.hnswEfConstruction != null) {
+      parameters.add("ef_construction = " + builder.hnswEfConstruction);
+    }
+    return parameters.isEmpty() ? "" : " WITH (" + String.join(", ", parameters) + ")";
   }
 
   /** The session's {@code hnsw.ef_search}, as the database, the role or the pool set it. */
@@ -895,6 +912,8 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
     private boolean createIfMissing = true;
     private boolean hnswIndex = true;
     private @Nullable Integer efSearch;
+    private @Nullable Integer hnswM;
+    private @Nullable Integer hnswEfConstruction;
 
     private Builder() {}
 
@@ -1002,6 +1021,42 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
     }
 
     /**
+     * Sets the HNSW index's {@code m}, the connections of each node in the graph: more for better
+     * recall on high-dimensional embeddings, at the cost of a larger index and slower inserts.
+     * Used when the index is created; an index already there is kept as it is (drop it to
+     * rebuild it with other settings). Unless set, pgvector's default (16).
+     *
+     * @param m from 2 to 100
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder hnswM(int m) {
+      if (m < 2 || m > 100) {
+        throw new IllegalArgumentException("hnswM must be from 2 to 100, was " + m);
+      }
+      this.hnswM = m;
+      return this;
+    }
+
+    /**
+     * Sets the HNSW index's {@code ef_construction}, the candidate list while the graph is built:
+     * more for better recall, at the cost of slower inserts. At least twice {@code m}. Used when
+     * the index is created, as {@link #hnswM(int)} is. Unless set, pgvector's default (64).
+     *
+     * @param efConstruction from 4 to 1000
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder hnswEfConstruction(int efConstruction) {
+      if (efConstruction < 4 || efConstruction > 1000) {
+        throw new IllegalArgumentException(
+            "hnswEfConstruction must be from 4 to 1000, was " + efConstruction);
+      }
+      this.hnswEfConstruction = efConstruction;
+      return this;
+    }
+
+    /**
      * Connects, checks the table (creating what is missing, unless turned off) and returns the
      * knowledge base.
      *
@@ -1038,6 +1093,23 @@ public final class PgVectorKnowledgeBase implements KnowledgeBase {
                 + "; ask the embedding model for at most "
                 + MAX_INDEXED_DIMENSIONS
                 + " dimensions, or set hnswIndex(false) for exact searches without an index");
+      }
+      int m = hnswM == null ? 16 : hnswM;
+      int efConstruction = hnswEfConstruction == null ? 64 : hnswEfConstruction;
+      if (efConstruction < 2 * m) {
+        problems.add(
+            "hnswEfConstruction is "
+                + efConstruction
+                + " and hnswM "
+                + m
+                + "; pgvector needs ef_construction at least twice m: set hnswEfConstruction("
+                + 2 * m
+                + ") or more");
+      }
+      if (!hnswIndex && (hnswM != null || hnswEfConstruction != null)) {
+        problems.add(
+            "hnswM and hnswEfConstruction shape the HNSW index, and hnswIndex(false) asks for"
+                + " none; remove them or the hnswIndex(false)");
       }
       if (!problems.isEmpty()) {
         throw new ConfigurationException(

@@ -64,6 +64,41 @@ class PgVectorKnowledgeBaseBuilderTest {
   }
 
   @Test
+  void rejectsHnswSettingsOutOfRange() {
+    assertThatThrownBy(() -> PgVectorKnowledgeBase.builder().hnswM(1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hnswM must be from 2 to 100, was 1");
+    assertThatThrownBy(() -> PgVectorKnowledgeBase.builder().hnswM(101))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PgVectorKnowledgeBase.builder().hnswEfConstruction(3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hnswEfConstruction must be from 4 to 1000, was 3");
+    assertThatThrownBy(() -> PgVectorKnowledgeBase.builder().hnswEfConstruction(1001))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void efConstructionMustBeAtLeastTwiceMAsPgvectorRequires() {
+    assertThatThrownBy(() -> PgVectorKnowledgeBase.builder().table("t").dimensions(3).hnswM(48).build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("hnswEfConstruction is 64 and hnswM 48")
+        .hasMessageContaining("set hnswEfConstruction(96) or more");
+    assertThatThrownBy(() ->
+        PgVectorKnowledgeBase.builder().table("t").dimensions(3).hnswM(48).hnswEfConstruction(96).build())
+        .isInstanceOf(ConfigurationException.class)
+        .message()
+        .doesNotContain("hnswEfConstruction");
+  }
+
+  @Test
+  void hnswSettingsWithoutAnIndexAreAMistake() {
+    assertThatThrownBy(() ->
+        PgVectorKnowledgeBase.builder().table("t").dimensions(3).hnswIndex(false).hnswM(24).build())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("hnswIndex(false) asks for none");
+  }
+
+  @Test
   void moreDimensionsThanTheHnswIndexTakesNeedExactSearches() {
     assertThatThrownBy(() -> PgVectorKnowledgeBase.builder().table("t").dimensions(3072).build())
         .isInstanceOf(ConfigurationException.class)

@@ -135,6 +135,26 @@ class PgVectorKnowledgeBaseTest {
   }
 
   @Test
+  void createsTheHnswIndexWithTheGraphSettingsGiven() throws SQLException {
+    String table = newTable();
+    try (PgVectorKnowledgeBase kb = builder(table, 3).hnswM(24).hnswEfConstruction(100).build()) {
+      kb.upsert(
+          List.of(
+              new KnowledgeChunk("a", "alpha", Map.of(), new float[] {1, 0, 0}),
+              new KnowledgeChunk("b", "beta", Map.of(), new float[] {0, 1, 0})));
+      assertThat(ids(kb.search(new float[] {1, 0.1f, 0}, SearchOptions.topK(1)))).containsExactly("a");
+    }
+
+    assertThat(query("SELECT indexdef FROM pg_indexes WHERE schemaname = ? AND tablename = ?"
+        + " AND indexname = ?", schema, table, table + "_embedding_hnsw"))
+        .singleElement()
+        .asString()
+        .contains("USING hnsw (embedding vector_cosine_ops)")
+        .contains("m='24'")
+        .contains("ef_construction='100'");
+  }
+
+  @Test
   void createsAMissingSchemaWithTheTable() {
     String newSchema = schema + "_new";
     try (PgVectorKnowledgeBase kb = PgVectorKnowledgeBase.builder()
