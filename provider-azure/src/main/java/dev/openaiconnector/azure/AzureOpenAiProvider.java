@@ -49,7 +49,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>With an {@link EntraCredential}, a {@code 401} drops the token, gets a new one and sends the
  * request once more; a second {@code 401} fails with {@link
- * dev.openaiconnector.api.AuthenticationException}. Content filter results, {@code
+ * dev.openaiconnector.api.AuthenticationException}. Getting a token counts against the call's
+ * deadline: a call whose deadline passes while its token is fetched fails with {@link
+ * dev.openaiconnector.api.RequestTimeoutException}, and the token request goes on for the calls
+ * that follow. Content filter results, {@code
  * apim-request-id}, {@code x-ms-region} and {@code retry-after-ms} are read.
  *
  * <p>Thread-safe; owned and closed by the connector it is given to.

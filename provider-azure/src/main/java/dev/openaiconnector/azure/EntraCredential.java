@@ -48,6 +48,11 @@ import org.jspecify.annotations.Nullable;
  * A refresh that fails while the current token is still valid keeps that token (logged at WARN)
  * and is tried again 30 seconds later.
  *
+ * <p>Tokens are fetched on a daemon thread of the credential's own, named {@code
+ * azure-token-fetch}, which ends when idle. A provider's call waits for a token no longer than its
+ * deadline and fails with a {@link dev.openaiconnector.api.RequestTimeoutException} when the
+ * deadline passes first; the token request goes on, and the calls that follow get its token.
+ *
  * <p>Immutable and thread-safe: the methods that configure a credential return a new one (with its
  * own empty cache), so configure it before handing it to providers; providers given the same
  * instance share its token. No secret, password, assertion or token appears in its {@code
@@ -74,8 +79,9 @@ public final class EntraCredential {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration IMDS_CONNECT_TIMEOUT = Duration.ofSeconds(2);
-  // Longer than one token request can take (connect plus answer), so that a waiter gives up only
-  // on a fetch that truly hangs, such as a token supplier that never returns.
+  // Longer than one token request can take (connect plus answer), so that a caller without a
+  // deadline (or with a longer one) gives up only on a fetch that truly hangs, such as a token
+  // supplier that never returns.
   private static final Duration MAX_WAIT = Duration.ofSeconds(60);
 
   private enum Kind {
@@ -340,7 +346,10 @@ public final class EntraCredential {
 
   /**
    * Tokens the application gets itself, for any other way (azure-identity, a sidecar, a vault).
-   * The supplier is called only when the cache needs a token, never by two threads at once.
+   * The supplier is called only when the cache needs a token, never by two threads at once, and
+   * on the credential's {@code azure-token-fetch} thread rather than the caller's: it sees none
+   * of the caller's thread-locals. A supplier that hangs holds up no call past its deadline, and
+   * none past 60 seconds.
    *
    * @param supplier returns a token with its expiry; it may block
    * @return the credential
@@ -470,7 +479,7 @@ public final class EntraCredential {
 
   /**
    * Returns a valid access token: the cached one, or a new one when none is cached or the cached
-   * one is due for refresh. Blocks while a token is fetched.
+   * one is due for refresh. Blocks while a token is fetched, for 60 seconds at most.
    *
    * @return the token
    * @throws ConnectorException when no token can be obtained: an {@link AuthenticationException}

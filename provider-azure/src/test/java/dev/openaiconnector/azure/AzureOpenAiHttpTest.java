@@ -11,6 +11,7 @@ import dev.openaiconnector.api.ConfigurationException;
 import dev.openaiconnector.api.ContentFilterException;
 import dev.openaiconnector.api.EmbeddingRequest;
 import dev.openaiconnector.api.RateLimitException;
+import dev.openaiconnector.api.RequestTimeoutException;
 import dev.openaiconnector.api.RequestValidationException;
 import dev.openaiconnector.api.Secret;
 import dev.openaiconnector.conformance.OpenApiSpec;
@@ -23,7 +24,10 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -265,6 +269,48 @@ class AzureOpenAiHttpTest {
     assertThat(server.takeRequest().header("Authorization")).hasValue("Bearer token-1");
     assertThat(server.takeRequest().header("Authorization")).hasValue("Bearer token-2");
     assertThat(server.requestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aTokenServerThatHangsEndsTheChatCallByItsDeadline() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean tokenAnswered = new AtomicBoolean();
+    server = FakeOpenAiServer.builder().azureBearerToken("held-token").start();
+    try (TokenHttpServer entra = new TokenHttpServer()) {
+      entra.answer(
+          request -> {
+            try {
+              // Held until the test ends, or ten seconds: far past the call's deadline.
+              release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            tokenAnswered.set(true);
+            return new TokenHttpServer.Answer(
+                200, TokenHttpServer.token("held-token", 3600), Map.of());
+          });
+      EntraCredential credential =
+          EntraCredential.clientSecret("tenant-1", "client-1", Secret.of("client-secret"))
+              .authorityHost(entra.uri("/"));
+      try (AzureOpenAiProvider provider =
+          AzureOpenAiProvider.builder()
+              .endpoint(server.azureEndpoint())
+              .credential(credential)
+              .build()) {
+        long start = System.nanoTime();
+        assertThatThrownBy(
+                () -> provider.chat().complete(CHAT, Deadline.after(Duration.ofMillis(1500))))
+            .isInstanceOf(RequestTimeoutException.class)
+            .hasMessageContaining("access token")
+            .hasMessageNotContaining("client-secret");
+        // Generous: the token server holds its answer for ten seconds.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(tokenAnswered).isFalse();
+        assertThat(server.requestCount()).isZero();
+      } finally {
+        release.countDown();
+      }
+    }
   }
 
   @Test

@@ -11,9 +11,11 @@ import dev.openaiconnector.api.AuthenticationException;
 import dev.openaiconnector.api.CallInterruptedException;
 import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.RequestTimeoutException;
 import dev.openaiconnector.api.Secret;
 import dev.openaiconnector.azure.AccessToken;
 import dev.openaiconnector.azure.MutableClock;
+import dev.openaiconnector.spi.Deadline;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +28,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -80,6 +84,17 @@ class TokenCacheTest {
     while (cache.waiting() < expected) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("only " + cache.waiting() + " callers waiting, not " + expected);
+      }
+      Thread.sleep(1);
+    }
+  }
+
+  /** Waits, boundedly, until the source has been asked for a token. */
+  private static void awaitFetchStarted(ScriptedSource source) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (source.fetches.get() == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no fetch started");
       }
       Thread.sleep(1);
     }
@@ -344,7 +359,7 @@ class TokenCacheTest {
   }
 
   @Test
-  void waiterGivesUpAfterItsBoundedWait() throws Exception {
+  void callersGiveUpAfterTheBoundedWaitAndTheFetchGoesOn() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     ScriptedSource source = new ScriptedSource();
     source.then(
@@ -361,17 +376,190 @@ class TokenCacheTest {
     try {
       Future<AccessToken> leader = pool.submit(cache::get);
       // Only once the leader's fetch is in flight does a second caller wait on it.
-      while (source.fetches.get() == 0) {
-        Thread.onSpinWait();
-      }
+      awaitFetchStarted(source);
       assertThatThrownBy(cache::get)
           .isInstanceOf(ConnectionException.class)
           .hasMessageContaining("no access token within");
+      // maxWait bounds the caller that started the fetch too, as a hung supplier would hold it.
+      assertThatThrownBy(() -> leader.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(ConnectionException.class);
       release.countDown();
-      assertThat(leader.get(10, TimeUnit.SECONDS).token().reveal()).isEqualTo("late");
+      assertThat(untilLanded(cache).token().reveal()).isEqualTo("late");
     } finally {
       pool.shutdownNow();
     }
+    assertThat(source.fetches).hasValue(1);
+  }
+
+  /** Asks, boundedly, until the fetch in flight has landed, for caches with a very short wait. */
+  private static AccessToken untilLanded(TokenCache cache) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        return cache.get();
+      } catch (ConnectionException stillInFlight) {
+        if (System.nanoTime() > deadline) {
+          throw stillInFlight;
+        }
+      }
+    }
+  }
+
+  /** A source whose first fetch answers only when released, or after ten seconds. */
+  private ScriptedSource heldUntil(CountDownLatch release, String value) {
+    ScriptedSource source = new ScriptedSource();
+    source.then(
+        () -> {
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return token(value, Duration.ofHours(1));
+        });
+    return source;
+  }
+
+  @Test
+  void aCallerGivesUpAtItsDeadlineWhileTheFetchGoesOnForTheOthers() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ScriptedSource source = heldUntil(release, "shared");
+    TokenCache cache = cache(source);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<TokenCache.Issued> hurried =
+          pool.submit(() -> cache.acquire(Deadline.after(Duration.ofMillis(300))));
+      awaitFetchStarted(source);
+      Future<TokenCache.Issued> patient =
+          pool.submit(() -> cache.acquire(Deadline.after(Duration.ofSeconds(30))));
+      awaitWaiting(cache, 1);
+
+      // The hurried caller started the fetch; its deadline ends its wait, not the fetch.
+      assertThatThrownBy(() -> hurried.get(5, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOfSatisfying(
+              RequestTimeoutException.class,
+              e -> assertThat(e.providerId()).hasValue("azure"))
+          .hasMessageContaining("deadline of the call passed while the access token was obtained")
+          .hasMessageContaining("scripted");
+      assertThat(patient).isNotDone();
+      release.countDown();
+      assertThat(patient.get(10, TimeUnit.SECONDS).token().token().reveal()).isEqualTo("shared");
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+    assertThat(cache.acquire(Deadline.after(Duration.ZERO)).token().token().reveal())
+        .isEqualTo("shared");
+    assertThat(source.fetches).hasValue(1);
+  }
+
+  @Test
+  void aPassedDeadlineStartsNoFetch() {
+    ScriptedSource source = new ScriptedSource();
+    source.then(() -> token("t1", Duration.ofHours(1)));
+    TokenCache cache = cache(source);
+
+    assertThatThrownBy(() -> cache.acquire(Deadline.after(Duration.ZERO)))
+        .isInstanceOf(RequestTimeoutException.class)
+        .hasMessageContaining("no token request was sent");
+    assertThat(source.fetches).hasValue(0);
+
+    cache.get();
+    clock.advance(Duration.ofMinutes(56));
+    // Due for refresh but still valid: good enough for a call out of time, and no fetch for it.
+    assertThat(cache.acquire(Deadline.after(Duration.ZERO)).token().token().reveal())
+        .isEqualTo("t1");
+    assertThat(source.fetches).hasValue(1);
+  }
+
+  @Test
+  void theCallerThatStartsARefreshGoesOnWithTheValidTokenWhileItHasTimeLeft() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ScriptedSource source = new ScriptedSource();
+    source
+        .then(() -> token("old", Duration.ofHours(1)))
+        .then(
+            () -> {
+              try {
+                release.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return token("new", Duration.ofHours(1));
+            });
+    TokenCache cache = cache(source);
+    cache.get();
+    clock.advance(Duration.ofMinutes(56));
+    try {
+      Deadline deadline = Deadline.after(Duration.ofSeconds(3));
+
+      assertThat(cache.acquire(deadline).token().token().reveal()).isEqualTo("old");
+      // It waited for the refresh half its time: the request it serves has the rest.
+      assertThat(deadline.isExpired()).isFalse();
+      assertThat(source.fetches).hasValue(2);
+    } finally {
+      release.countDown();
+    }
+    long landed = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!cache.get().token().reveal().equals("new") && System.nanoTime() < landed) {
+      Thread.sleep(5);
+    }
+    assertThat(cache.get().token().reveal()).isEqualTo("new");
+    assertThat(source.fetches).hasValue(2);
+  }
+
+  @Test
+  void anInterruptedCallerLeavesTheFetchToTheOthers() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ScriptedSource source = heldUntil(release, "shared");
+    TokenCache cache = cache(source);
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicBoolean stillInterrupted = new AtomicBoolean();
+    Thread interrupted =
+        new Thread(
+            () -> {
+              try {
+                cache.get();
+              } catch (Throwable e) {
+                thrown.set(e);
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+              }
+            });
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      interrupted.start();
+      awaitFetchStarted(source);
+      interrupted.interrupt();
+      interrupted.join(TimeUnit.SECONDS.toMillis(10));
+      assertThat(thrown.get()).isInstanceOf(CallInterruptedException.class);
+      assertThat(stillInterrupted).isTrue();
+
+      Future<AccessToken> other = pool.submit(cache::get);
+      awaitWaiting(cache, 1);
+      release.countDown();
+      assertThat(other.get(10, TimeUnit.SECONDS).token().reveal()).isEqualTo("shared");
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+    assertThat(source.fetches).hasValue(1);
+  }
+
+  @Test
+  void tokensAreFetchedOnTheCachesOwnDaemonThread() {
+    AtomicReference<Thread> fetchedOn = new AtomicReference<>();
+    ScriptedSource source = new ScriptedSource();
+    source.then(
+        () -> {
+          fetchedOn.set(Thread.currentThread());
+          return token("t1", Duration.ofHours(1));
+        });
+
+    cache(source).get();
+
+    assertThat(fetchedOn.get().getName()).isEqualTo(TokenCache.FETCH_THREAD_NAME);
+    assertThat(fetchedOn.get().isDaemon()).isTrue();
   }
 
   @Test
@@ -460,7 +648,7 @@ class TokenCacheTest {
   }
 
   @Test
-  void aWaiterTriesAgainWhenTheFetchingCallerWasInterrupted() throws Exception {
+  void aWaiterTriesAgainWhenTheFetchWasInterrupted() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     ScriptedSource source = new ScriptedSource();
     source
