@@ -63,8 +63,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Each call goes to {@link Endpoints#uri} with {@link Endpoints#bodyModel} in its body, and
- * carries the headers of {@link Authentication#addHeaders}, asked for each request. When the server
- * answers {@code 401}, {@link Authentication#refreshAfterUnauthorized()} is asked once and, if it
+ * carries the headers of {@link Authentication#addHeaders(java.util.function.BiConsumer,
+ * dev.openaiconnector.spi.Deadline)}, asked for each request with the call's deadline. When the
+ * server answers {@code 401}, {@link
+ * Authentication#refreshAfterUnauthorized(dev.openaiconnector.spi.Deadline)} is asked once and, if it
  * returns true, the call (or the stream's opening) is sent once more; a second {@code 401} is an
  * {@link dev.openaiconnector.api.AuthenticationException}. What {@code addHeaders} or {@code
  * refreshAfterUnauthorized} throw reaches the caller as it is. Errors map by HTTP status as {@link

@@ -12,6 +12,8 @@ import dev.openaiconnector.api.StreamCancelledException;
 import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.spi.ChatEventSource;
 import dev.openaiconnector.spi.ChatStreamPort;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -40,6 +42,14 @@ import org.slf4j.LoggerFactory;
  * whatever the source does when closed (a source may even report a normal end): the reader then
  * gets a {@link StreamCancelledException}, and the answer is never handed to the completion.
  *
+ * <p>Leaks: what must be given back (the source in use, so its connection and bulkhead place; the
+ * call; the completion, so a session's turn) lives in {@link Resources}, which never points at the
+ * stream. The connector's list of open streams holds those resources, not the stream, so a stream
+ * the application drops without closing becomes unreachable; the {@link CoreCleaner} then cancels
+ * it as {@link #close()} would (listeners and the completion learn of it on the cleaner's thread),
+ * and logs one WARN. {@link #close()} deregisters the stream from the cleaner, and the state's one
+ * move from {@code OPEN} to {@code CANCELLED} makes sure only one of the two gives anything back.
+ *
  * <p>Thread-safety: reading ({@code hasNext()}, {@code next()}, {@link #response()}) is serialized,
  * and meant for one thread at a time; {@link #close()} may be called from any thread, also while
  * the reader waits for a delta.
@@ -65,16 +75,10 @@ final class AssemblingChatStream implements ChatStream {
   private final String providerId;
   private final @Nullable ToolLoop.Conversation conversation;
   private final @Nullable SessionUsage session;
-  private final StreamCompletion completion;
-  private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+  private final Resources held;
+  private final Cleaner.Cleanable cleanable;
   private final AtomicBoolean iterated = new AtomicBoolean();
-  private final AtomicBoolean ended = new AtomicBoolean();
   private final Object reading = new Object();
-
-  // The current model call. The source and what a cancellation logs are read by closing threads.
-  private volatile @Nullable ChatEventSource source;
-  private volatile ResilientCalls.@Nullable CallTrace trace;
-  private volatile String roundModel;
   private ChatDeltaAssembler assembler;
 
   // Guarded by reading.
@@ -94,8 +98,10 @@ final class AssemblingChatStream implements ChatStream {
     this.providerId = connector.providerId();
     this.conversation = conversation;
     this.session = session;
-    this.completion = completion;
-    this.roundModel = request.model();
+    this.held = new Resources(connector, request.model(), session != null, completion);
+    // The action is bound to the resources only: one that reached this stream would keep it
+    // reachable for ever.
+    this.cleanable = CoreCleaner.CLEANER.register(this, held::giveBackUnclosed);
     this.assembler = new ChatDeltaAssembler(providerId);
   }
 
@@ -120,12 +126,13 @@ final class AssemblingChatStream implements ChatStream {
       StreamCompletion completion) {
     AssemblingChatStream stream =
         new AssemblingChatStream(connector, port, request, conversation, session, completion);
-    connector.register(stream);
     try {
+      connector.register(stream.held);
       stream.openRound(conversation == null ? request : conversation.request());
     } catch (RuntimeException | Error e) {
-      stream.state.compareAndSet(State.OPEN, State.FAILED);
-      stream.end();
+      stream.held.state.compareAndSet(State.OPEN, State.FAILED);
+      stream.held.end();
+      stream.cleanable.clean();
       throw e;
     }
     return stream;
@@ -166,23 +173,42 @@ final class AssemblingChatStream implements ChatStream {
 
   @Override
   public void close() {
-    if (state.compareAndSet(State.OPEN, State.CANCELLED)) {
-      closeQuietly(source);
-      endCall(cancelled());
-      end();
+    try {
+      held.cancel();
+      // Deregisters from the cleaner; its action finds the stream cancelled and does nothing.
+      cleanable.clean();
+    } finally {
+      // Unreachable before the cancel is through, the stream could be taken for a leak.
+      Reference.reachabilityFence(this);
     }
   }
 
   @Override
   public String toString() {
-    return "ChatStream[provider=" + providerId + ", model=" + roundModel + ", " + state.get() + "]";
+    return "ChatStream[provider="
+        + providerId
+        + ", model="
+        + held.roundModel
+        + ", "
+        + held.state.get()
+        + "]";
   }
 
   private boolean hasNextDelta() {
+    try {
+      return readNext();
+    } finally {
+      // A reader blocked in the source keeps the stream reachable, so it is never taken for a
+      // leak.
+      Reference.reachabilityFence(this);
+    }
+  }
+
+  private boolean readNext() {
     synchronized (reading) {
-      State now = state.get();
+      State now = held.state.get();
       if (now == State.CANCELLED) {
-        throw cancelled();
+        throw held.cancelled();
       }
       if (lookahead != null) {
         return true;
@@ -225,8 +251,8 @@ final class AssemblingChatStream implements ChatStream {
   // calls; null once the final answer is assembled and handed over.
   private @Nullable ChatDelta pull() {
     while (true) {
-      ensureNotCancelled();
-      ChatEventSource current = source;
+      held.ensureNotCancelled();
+      ChatEventSource current = held.source;
       if (current == null) {
         throw new IllegalStateException("no stream is open");
       }
@@ -234,12 +260,12 @@ final class AssemblingChatStream implements ChatStream {
       try {
         delta = current.next();
       } catch (RuntimeException e) {
-        ensureNotCancelled();
+        held.ensureNotCancelled();
         throw e;
       }
-      ensureNotCancelled();
+      held.ensureNotCancelled();
       if (delta != null) {
-        ResilientCalls.CallTrace call = trace;
+        ResilientCalls.CallTrace call = held.trace;
         if (call != null) {
           call.firstDelta();
         }
@@ -247,20 +273,20 @@ final class AssemblingChatStream implements ChatStream {
         return delta;
       }
       ChatResponse answer = endRound(current);
-      ensureNotCancelled();
+      held.ensureNotCancelled();
       ToolLoop.Conversation loop = conversation;
       Optional<ChatResponse> whole = loop == null ? Optional.of(answer) : loop.advance(answer);
       if (whole.isPresent()) {
         finish(whole.get());
         return null;
       }
-      ensureNotCancelled();
+      held.ensureNotCancelled();
       openRound(loop.request());
     }
   }
 
   private void openRound(ChatRequest request) {
-    roundModel = request.model();
+    held.roundModel = request.model();
     assembler = new ChatDeltaAssembler(providerId);
     ResilientCalls.OpenedStream opened =
         connector
@@ -270,12 +296,12 @@ final class AssemblingChatStream implements ChatStream {
                 request.timeout(),
                 request.maxRetries(),
                 deadline -> requireSource(port.open(request, deadline)));
-    trace = opened.trace();
-    source = opened.source();
+    held.trace = opened.trace();
+    held.source = opened.source();
     // A close that came while the stream opened did not see it.
-    if (state.get() == State.CANCELLED) {
-      closeQuietly(opened.source());
-      StreamCancelledException cancelled = cancelled();
+    if (held.state.get() == State.CANCELLED) {
+      held.closeQuietly(opened.source());
+      StreamCancelledException cancelled = held.cancelled();
       opened.trace().failed(cancelled);
       throw cancelled;
     }
@@ -298,7 +324,8 @@ final class AssemblingChatStream implements ChatStream {
     String requestId = ended.requestId();
     RateLimits rateLimits = ended.rateLimits();
     ContentFilterReport contentFilter = ended.contentFilter();
-    closeQuietly(ended);
+    held.closeQuietly(ended);
+    String roundModel = held.roundModel;
     ChatResponse answer =
         assembler.toResponse(
             completionId == null ? "" : completionId,
@@ -314,7 +341,7 @@ final class AssemblingChatStream implements ChatStream {
     if (assembler.missesFinishReason()) {
       connector.warnStreamWithoutFinishReason(roundModel);
     }
-    ResilientCalls.CallTrace call = trace;
+    ResilientCalls.CallTrace call = held.trace;
     if (call != null) {
       call.succeeded(new ResilientCalls.CallSuccess(requestId, model, answer.usage()));
     }
@@ -324,74 +351,153 @@ final class AssemblingChatStream implements ChatStream {
   }
 
   private void finish(ChatResponse whole) {
-    if (!state.compareAndSet(State.OPEN, State.FINISHING)) {
-      throw cancelled();
+    if (!held.state.compareAndSet(State.OPEN, State.FINISHING)) {
+      throw held.cancelled();
     }
     // A failure here (a session's store) is caught by the reader's fail(...), FINISHING to FAILED.
-    completion.succeeded(whole);
+    held.completion.succeeded(whole);
     response = whole;
-    state.set(State.DONE);
-    end();
+    held.state.set(State.DONE);
+    held.end();
   }
 
   private RuntimeException fail(RuntimeException e) {
-    closeQuietly(source);
-    endCall(e);
+    held.closeQuietly(held.source);
+    held.endCall(e);
     while (true) {
-      State now = state.get();
+      State now = held.state.get();
       if (now == State.CANCELLED) {
-        return e instanceof StreamCancelledException ? e : cancelled();
+        return e instanceof StreamCancelledException ? e : held.cancelled();
       }
       if (now != State.OPEN && now != State.FINISHING) {
         return e;
       }
       failure = e;
-      if (state.compareAndSet(now, State.FAILED)) {
-        end();
+      if (held.state.compareAndSet(now, State.FAILED)) {
+        held.end();
         return e;
       }
     }
   }
 
-  private void end() {
-    if (ended.compareAndSet(false, true)) {
-      connector.deregister(this);
+  /**
+   * What an open stream must give back, kept apart from the stream so that the connector and the
+   * cleaner can reach it without keeping the stream reachable: the current model call's source
+   * (its connection and bulkhead place) and trace, and the owner's completion. The state lives here
+   * too, so that a cancel from outside (the connector's close, the cleaner) is what the reader
+   * sees. Never points at its stream.
+   */
+  private static final class Resources implements AutoCloseable {
+    private final ProviderConnector connector;
+    private final String providerId;
+    private final boolean ofSession;
+    private final StreamCompletion completion;
+    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    // The current model call, read by closing threads.
+    private volatile @Nullable ChatEventSource source;
+    private volatile ResilientCalls.@Nullable CallTrace trace;
+    private volatile String roundModel;
+
+    Resources(
+        ProviderConnector connector,
+        String model,
+        boolean ofSession,
+        StreamCompletion completion) {
+      this.connector = connector;
+      this.providerId = connector.providerId();
+      this.roundModel = model;
+      this.ofSession = ofSession;
+      this.completion = completion;
+    }
+
+    /** Cancels the stream: the connector closes. */
+    @Override
+    public void close() {
+      cancel();
+    }
+
+    // Cancels an open stream; false if it had already ended, failed or been cancelled.
+    boolean cancel() {
+      if (!state.compareAndSet(State.OPEN, State.CANCELLED)) {
+        return false;
+      }
+      closeQuietly(source);
+      endCall(cancelled());
+      end();
+      return true;
+    }
+
+    // The cleaner's action, on its thread: the application dropped the stream without closing
+    // it. A stream that ended by itself gave everything back then, and is not worth a warning.
+    void giveBackUnclosed() {
       try {
-        completion.ended();
+        if (cancel()) {
+          // Names only: the request and the deltas are the application's data.
+          log.warn(
+              "A ChatStream (provider '{}', model {}, operation {}{}) was not closed before it"
+                  + " became unreachable, and held its connection and its place in the"
+                  + " connector's bulkhead until the garbage collector found it: the connection"
+                  + " is now closed and the place in the connector's bulkhead was given back{}."
+                  + " Close every stream, also when reading it fails, best with"
+                  + " try-with-resources: try (ChatStream stream = connector.stream(request)) {"
+                  + " ... }",
+              providerId,
+              roundModel,
+              Operation.CHAT_STREAM,
+              ofSession ? ", of a session" : "",
+              ofSession ? ", and so was the session's turn" : "");
+        }
       } catch (RuntimeException e) {
-        log.warn("Ending a stream failed with {}", e.getClass().getName());
+        // The cleaner's thread is shared: nothing may escape from one action.
+        log.warn("Giving back an unclosed stream failed with {}", e.getClass().getName());
       }
     }
-  }
 
-  private void ensureNotCancelled() {
-    if (state.get() == State.CANCELLED) {
-      throw cancelled();
+    private void end() {
+      if (ended.compareAndSet(false, true)) {
+        connector.deregister(this);
+        try {
+          completion.ended();
+        } catch (RuntimeException e) {
+          log.warn("Ending a stream failed with {}", e.getClass().getName());
+        }
+      }
     }
-  }
 
-  private StreamCancelledException cancelled() {
-    return new StreamCancelledException(providerId);
-  }
-
-  // Ends the current model call, unless it already ended (a tool round's failure comes after it).
-  private void endCall(RuntimeException failure) {
-    ResilientCalls.CallTrace call = trace;
-    if (call != null) {
-      call.failed(failure);
+    private void ensureNotCancelled() {
+      if (state.get() == State.CANCELLED) {
+        throw cancelled();
+      }
     }
-  }
 
-  private void closeQuietly(@Nullable ChatEventSource closing) {
-    if (closing == null) {
-      return;
+    private StreamCancelledException cancelled() {
+      return new StreamCancelledException(providerId);
     }
-    try {
-      closing.close();
-    } catch (RuntimeException e) {
-      // The message is left out: it may quote the wire.
-      log.warn(
-          "Closing a stream of provider '{}' failed with {}", providerId, e.getClass().getName());
+
+    // Ends the current model call, unless it already ended (a tool round's failure comes after
+    // it).
+    private void endCall(RuntimeException failure) {
+      ResilientCalls.CallTrace call = trace;
+      if (call != null) {
+        call.failed(failure);
+      }
+    }
+
+    private void closeQuietly(@Nullable ChatEventSource closing) {
+      if (closing == null) {
+        return;
+      }
+      try {
+        closing.close();
+      } catch (RuntimeException e) {
+        // The message is left out: it may quote the wire.
+        log.warn(
+            "Closing a stream of provider '{}' failed with {}",
+            providerId,
+            e.getClass().getName());
+      }
     }
   }
 }

@@ -70,7 +70,8 @@ import org.slf4j.LoggerFactory;
  * as {@link Operation#CHAT_STREAM} and retried only while it opens; {@link #streamPublisher}
  * serves each subscription from a daemon thread of its own ({@link ChatStreamPublisher}). Closing
  * the connector closes the streams still open and ends the subscriptions still active, before it
- * closes the provider.
+ * closes the provider. A stream the application drops without closing it is given back (its
+ * connection, its bulkhead place) once the garbage collector finds it, with a WARN.
  *
  * <p>Embeddings ({@link #embedAll(EmbeddingRequest)}) are cut into batches and sent in parallel
  * by an {@link EmbeddingBatcher}, each batch one call counted as {@link Operation#EMBEDDINGS}, so
@@ -147,6 +148,8 @@ public final class ProviderConnector implements Connector {
   private final Map<Operation, String> checkModels;
   private final Duration checkTimeout;
   private final AtomicBoolean closed = new AtomicBoolean();
+  // What open streams hold, never the streams themselves, which must stay collectable; and the
+  // active subscriptions.
   private final Set<AutoCloseable> openStreams = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean warnedNoStreamUsage = new AtomicBoolean();
   private final AtomicBoolean warnedNoFinishReason = new AtomicBoolean();
@@ -520,9 +523,11 @@ public final class ProviderConnector implements Connector {
   }
 
   /**
-   * Registers a stream or a subscription to be closed when the connector closes.
+   * Registers what a stream holds, or a subscription, to be closed when the connector closes. Never
+   * a {@link ChatStream} itself: the connector would keep one the application dropped unclosed
+   * reachable, and so out of the cleaner's reach.
    *
-   * @param stream the stream
+   * @param stream what the stream holds, or the subscription
    * @throws IllegalStateException if the connector is closed
    */
   void register(AutoCloseable stream) {
@@ -538,7 +543,7 @@ public final class ProviderConnector implements Connector {
   /**
    * Forgets a stream or subscription that ended.
    *
-   * @param stream the stream
+   * @param stream what the stream held, or the subscription
    */
   void deregister(AutoCloseable stream) {
     openStreams.remove(stream);
