@@ -293,8 +293,18 @@ public final class Connectors {
       return this;
     }
 
-    // Lets tests replace System.getenv, so they do not depend on the machine they run on.
-    Builder environment(Function<String, @Nullable String> environment) {
+    /**
+     * Sets where the settings not given with {@link #setting(String, String)} are read, by their
+     * environment variable names ({@code OPENAI_API_KEY}, {@code AZURE_OPENAI_ENDPOINT}, {@value
+     * #PROVIDER_SETTING}, ...); {@code System::getenv} unless set. For a test that must not depend
+     * on the machine it runs on ({@code Map.of(...)::get}), or for the application's own
+     * configuration, for example Spring's {@code environment::getProperty} or a secrets store. A
+     * blank or null value counts as unset.
+     *
+     * @param environment returns the value of a setting, or null when it is not set
+     * @return this builder
+     */
+    public Builder environment(Function<String, @Nullable String> environment) {
       this.environment = Objects.requireNonNull(environment, "environment");
       return this;
     }
