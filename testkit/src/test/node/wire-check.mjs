@@ -1,7 +1,8 @@
 // Points the official openai npm client at a running FakeOpenAiServer and checks that it reads
 // every kind of answer: plain chat, streams (raw chunks and the stream helper), tool calls (plain,
 // streamed and through runTools), structured output, base64 and float embeddings, images, the
-// model list and errors. FakeOpenAiServerOfficialClientTest starts the server and runs this.
+// model list, a retrieved model and errors. FakeOpenAiServerOfficialClientTest starts the server
+// and runs this.
 //
 //   node wire-check.mjs <scenario> <url> [apiKey]
 //
@@ -265,6 +266,25 @@ async function models(client) {
   return ids;
 }
 
+async function retrieveModel(client) {
+  const model = await client.models.retrieve('gpt-4o-mini');
+  assert.equal(model.id, 'gpt-4o-mini');
+  assert.equal(model.object, 'model');
+  assert.equal(typeof model.created, 'number');
+  assert.equal(model.owned_by, 'system');
+  // A fine-tuned model's id, colons and all, is the whole last path segment.
+  const unknown = 'ft:gpt-4o-mini:acme::unknown';
+  await assert.rejects(client.models.retrieve(unknown), (error) => {
+    assert.ok(error instanceof OpenAI.NotFoundError, String(error));
+    assert.equal(error.status, 404);
+    assert.equal(error.code, 'model_not_found');
+    assert.equal(error.param, 'model');
+    assert.ok(error.message.includes(`'${unknown}'`), error.message);
+    return true;
+  });
+  return model.id;
+}
+
 async function openAi() {
   const client = new OpenAI({ baseURL: url, apiKey, maxRetries: 0 });
   const result = {
@@ -274,6 +294,7 @@ async function openAi() {
     embeddings: await embeddings(client, 'text-embedding-3-small'),
     images: await images(client, 'gpt-image-1', 'dall-e-2'),
     models: await models(client),
+    model: await retrieveModel(client),
   };
   await structured(client, 'gpt-4o-mini');
 

@@ -3,6 +3,7 @@ package dev.openaiconnector.testkit;
 import dev.openaiconnector.testkit.internal.Json;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,8 @@ final class AzureRoutes {
       String region,
       Set<String> apiVersions) {
     Settings {
-      deployments = Map.copyOf(deployments);
+      // In declaration order: the JUnit extension maps each model to its first deployment.
+      deployments = Collections.unmodifiableMap(new LinkedHashMap<>(deployments));
       apiVersions = Set.copyOf(apiVersions);
     }
   }

@@ -12,12 +12,15 @@ record CommandLine(FakeOpenAiServer.Builder builder, boolean stopOnStdinClose, b
   static final String USAGE =
       String.join(
           System.lineSeparator(),
-          "Usage: FakeOpenAiServer [--port=N] [--api-key=KEY] [--stream-chunk-length=N]",
-          "           [--azure] [--azure-api-key=KEY] [--azure-bearer-token=TOKEN]",
-          "           [--azure-deployment=NAME=MODEL]... [--stop-on-stdin-close] [--help]",
+          "Usage: FakeOpenAiServer [--port=N] [--api-key=KEY] [--api-key-header=NAME]",
+          "           [--stream-chunk-length=N] [--azure] [--azure-api-key=KEY]",
+          "           [--azure-bearer-token=TOKEN] [--azure-deployment=NAME=MODEL]...",
+          "           [--stop-on-stdin-close] [--help]",
           "Prints the base URL (http://127.0.0.1:<port>/v1) on the first line of standard output,",
           "then serves until stopped (Ctrl+C, SIGTERM; or the end of standard input with",
           "--stop-on-stdin-close). In Azure mode the Azure endpoint is the base URL without /v1.",
+          "--api-key-header reads the OpenAI routes' key from that header (whole value) instead",
+          "of Authorization: Bearer, as OpenAI-compatible servers using X-Api-Key do.",
           "");
 
   static CommandLine parse(String[] args) {
@@ -34,6 +37,8 @@ record CommandLine(FakeOpenAiServer.Builder builder, boolean stopOnStdinClose, b
         builder.azure();
       } else if (arg.startsWith("--api-key=")) {
         builder.apiKey(value(arg));
+      } else if (arg.startsWith("--api-key-header=") || arg.equals("--api-key-header")) {
+        apiKeyHeader(builder, arg);
       } else if (arg.startsWith("--azure-api-key=")) {
         builder.azureApiKey(value(arg));
       } else if (arg.startsWith("--azure-bearer-token=")) {
@@ -62,12 +67,30 @@ record CommandLine(FakeOpenAiServer.Builder builder, boolean stopOnStdinClose, b
     return new CommandLine(builder, stopOnStdinClose, help);
   }
 
+  private static void apiKeyHeader(FakeOpenAiServer.Builder builder, String arg) {
+    String fix = "--api-key-header needs a header name, such as --api-key-header=X-Api-Key";
+    if (!arg.contains("=")) {
+      throw new IllegalArgumentException(fix + ": " + arg);
+    }
+    try {
+      builder.apiKeyHeader(value(arg));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          fix + " (letters, digits and !#$%&'*+-.^_`|~, no spaces or colon): " + arg, e);
+    }
+  }
+
   /** What a person starting the server by hand wants to read, for standard error. */
   String hints(FakeOpenAiServer server) {
     StringBuilder hints = new StringBuilder("Fake OpenAI server listening on ");
     hints.append(server.baseUrl()).append(System.lineSeparator());
     hints.append("  export OPENAI_BASE_URL=").append(server.baseUrl());
     hints.append(" OPENAI_API_KEY=<a key>").append(System.lineSeparator());
+    String keyHeader = server.keyCheck().header();
+    if (!keyHeader.equalsIgnoreCase("Authorization")) {
+      hints.append("  The key goes in the ").append(keyHeader);
+      hints.append(" header, not in Authorization.").append(System.lineSeparator());
+    }
     if (server.isAzure()) {
       hints.append("  export AZURE_OPENAI_ENDPOINT=").append(server.azureEndpoint());
       hints.append(" AZURE_OPENAI_API_KEY=<a key>").append(System.lineSeparator());

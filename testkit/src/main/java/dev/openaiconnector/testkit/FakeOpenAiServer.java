@@ -32,6 +32,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -104,7 +105,10 @@ import org.jspecify.annotations.Nullable;
  *       output_format}, {@code size}, {@code quality}, {@code background} and a usage. {@code 400}
  *       for a missing prompt, {@code n} outside 1..10 (above 1 for {@code dall-e-3}), a size the
  *       model does not offer, {@code response_format} with {@code gpt-image-*}.
- *   <li>{@code GET /v1/models}: a fixed list of models.
+ *   <li>{@code GET /v1/models}: a fixed list of models ({@code gpt-4o-mini}, {@code gpt-4o},
+ *       {@code text-embedding-3-small}); {@code GET /v1/models/<model>} ({@code models.retrieve}
+ *       of the official clients): the listed model's object, else a {@code 404} {@code
+ *       model_not_found} naming {@code param} {@code model}.
  *   <li>{@code 401 invalid_api_key} without {@code Authorization: Bearer <key>} (or with another
  *       key than {@link Builder#apiKey(String)}); {@code 400} naming the {@code param} for a body
  *       that is not JSON or lacks {@code model} or {@code messages}, for a tool that is not {@code
@@ -137,6 +141,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private static final byte[] LOOPBACK = {127, 0, 0, 1};
   private static final long REQUEST_LIMIT = 10_000;
   private static final long TOKEN_LIMIT = 200_000;
+
+  /** An HTTP header name: a token of RFC 9110. */
+  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
 
   private final HttpServer server;
   private final ExecutorService handlers;
@@ -424,6 +431,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
    *       one;
    *   <li>{@code --api-key=KEY}: the only key {@code Authorization: Bearer} may carry (by default
    *       any);
+   *   <li>{@code --api-key-header=NAME}: read the key from this header, whose whole value is the
+   *       key, instead of {@code Authorization: Bearer}, as OpenAI-compatible servers that use
+   *       {@code X-Api-Key} do ({@link Builder#apiKeyHeader}); with {@code --api-key}, only that
+   *       key passes;
    *   <li>{@code --stream-chunk-length=N}: stream unscripted answers N characters a chunk instead
    *       of a word a chunk;
    *   <li>{@code --azure}: Azure OpenAI mode ({@link Builder#azure()}); its endpoint is the base
@@ -512,6 +523,16 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
   boolean isAzure() {
     return azure != null;
+  }
+
+  /** The Azure options the server was built with, or null outside Azure mode. */
+  AzureRoutes.@Nullable Settings azureSettings() {
+    return azure;
+  }
+
+  /** Where the OpenAI routes look for the key, and the one key they require, if any. */
+  OpenAiRoutes.KeyCheck keyCheck() {
+    return keys;
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -809,11 +830,19 @@ public final class FakeOpenAiServer implements AutoCloseable {
      *
      * @param header the header name, such as {@code X-Api-Key}
      * @return this builder
+     * @throws IllegalArgumentException if {@code header} is not an HTTP header name
      */
     public Builder apiKeyHeader(String header) {
       Objects.requireNonNull(header, "header");
       if (header.isBlank()) {
         throw new IllegalArgumentException("header must not be blank");
+      }
+      if (!HEADER_NAME.matcher(header).matches()) {
+        throw new IllegalArgumentException(
+            "header must be an HTTP header name, made of letters, digits and !#$%&'*+-.^_`|~,"
+                + " such as X-Api-Key: '"
+                + header
+                + "'");
       }
       this.keys = new OpenAiRoutes.KeyCheck(header, "", keys.key());
       return this;

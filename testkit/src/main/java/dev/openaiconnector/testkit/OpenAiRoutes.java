@@ -1,6 +1,8 @@
 package dev.openaiconnector.testkit;
 
 import dev.openaiconnector.testkit.internal.Json;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -115,6 +117,15 @@ final class OpenAiRoutes {
       }
       FakeResponse unauthorized = checkKey(request, keys);
       return unauthorized != null ? unauthorized : models();
+    }
+    if (path.startsWith(MODELS + "/") && path.length() > MODELS.length() + 1) {
+      if (!method.equals("GET")) {
+        return methodNotAllowed(method, path, "GET");
+      }
+      FakeResponse unauthorized = checkKey(request, keys);
+      return unauthorized != null
+          ? unauthorized
+          : model(decodePath(path.substring(MODELS.length() + 1)));
     }
     return invalidRequest(404, "Invalid URL (" + method + " " + path + ")", null, null);
   }
@@ -696,10 +707,37 @@ final class OpenAiRoutes {
   private static FakeResponse models() {
     List<Object> data = new ArrayList<>();
     for (String id : MODEL_IDS) {
-      data.add(
-          Json.object("id", id, "object", "model", "created", CREATED_BASE, "owned_by", "system"));
+      data.add(modelObject(id));
     }
     return FakeResponse.json(200, Json.write(Json.object("object", "list", "data", data)));
+  }
+
+  /** {@code GET /v1/models/{model}}: a listed model as in the list, else OpenAI's 404. */
+  private static FakeResponse model(String id) {
+    if (!MODEL_IDS.contains(id)) {
+      return invalidRequest(
+          404, "The model '" + id + "' does not exist", "model", "model_not_found");
+    }
+    return FakeResponse.json(200, Json.write(modelObject(id)));
+  }
+
+  private static Map<String, @Nullable Object> modelObject(String id) {
+    return Json.object("id", id, "object", "model", "created", CREATED_BASE, "owned_by", "system");
+  }
+
+  /**
+   * Decodes the percent escapes of a path segment, as clients escape a fine-tuned model's colons
+   * ({@code ft%3Agpt-4o-mini...}); {@code +} stays a plus, unlike in a query.
+   */
+  private static String decodePath(String raw) {
+    if (raw.indexOf('%') < 0) {
+      return raw;
+    }
+    try {
+      return new URI("http://h/" + raw).getPath().substring(1);
+    } catch (URISyntaxException malformed) {
+      return raw;
+    }
   }
 
   private static Map<String, @Nullable Object> completion(

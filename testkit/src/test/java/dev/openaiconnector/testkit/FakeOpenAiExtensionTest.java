@@ -29,8 +29,9 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 /**
  * The JUnit extension, run on fixture classes through the JUnit launcher so that this test can see
  * what JUnit reports. (The {@code Connector} injection itself is tested in the integration-tests
- * module, which has the core and the OpenAI provider; here, without them, a {@code Connector}
- * parameter must fail with a message that says what to add.)
+ * module, which has the core and both providers; here, without them, a {@code Connector} parameter
+ * must fail with a message that says what to add, and the settings the extension would give each
+ * provider are checked directly.)
  */
 class FakeOpenAiExtensionTest {
   /** What the fixtures saw, by a name of their choosing. */
@@ -115,16 +116,135 @@ class FakeOpenAiExtensionTest {
   void saysWhatIsMissingForAConnectorAndWhichFakeEachModeInjects() {
     TestExecutionSummary summary = run(MisuseFixture.class);
     TestExecutionSummary providerMode = run(ProviderMisuseFixture.class);
+    TestExecutionSummary azureMode = run(AzureMisuseFixture.class);
 
     assertThat(summary.getTestsFailedCount()).isEqualTo(2);
     assertThat(providerMode.getTestsFailedCount()).isEqualTo(1);
+    assertThat(azureMode.getTestsFailedCount()).isEqualTo(1);
     assertThat(failures(summary) + failures(providerMode))
         .contains(
-            "A Connector wired to the FakeOpenAiServer needs the core on the test class path: add"
-                + " the test dependency dev.openaiconnector:openai-connector-core")
+            "A Connector wired to the FakeOpenAiServer needs the core and the OpenAI provider on"
+                + " the test class path: add the test dependencies"
+                + " dev.openaiconnector:openai-connector-core and"
+                + " dev.openaiconnector:openai-connector-provider-openai")
         .contains(
             "FakeOpenAiExtension in server mode injects a FakeOpenAiServer, not a FakeProvider")
         .contains("FakeOpenAiExtension.provider() injects a FakeProvider, not a FakeOpenAiServer");
+    assertThat(failures(azureMode))
+        .contains(
+            "A Connector wired to the FakeOpenAiServer in Azure mode needs the core and the Azure"
+                + " OpenAI provider on the test class path: add the test dependencies"
+                + " dev.openaiconnector:openai-connector-core and"
+                + " dev.openaiconnector:openai-connector-provider-azure");
+  }
+
+  @Test
+  void givesTheOpenAiProviderTheServersBaseUrlAndTheKeyItRequires() {
+    try (FakeOpenAiServer any = FakeOpenAiServer.start();
+        FakeOpenAiServer keyed = FakeOpenAiServer.builder().apiKey("sk-required").start()) {
+      assertThat(FakeOpenAiExtension.openAiSettings(any, Map.of()))
+          .containsExactly(
+              Map.entry("OPENAI_API_KEY", FakeOpenAiExtension.API_KEY),
+              Map.entry("OPENAI_BASE_URL", any.baseUrl().toString()));
+      assertThat(FakeOpenAiExtension.openAiSettings(keyed, Map.of()))
+          .containsEntry("OPENAI_API_KEY", "sk-required");
+      assertThat(
+              FakeOpenAiExtension.openAiSettings(
+                  keyed, Map.of("OPENAI_API_KEY", "sk-mine", "OPENAI_ORG_ID", "org")))
+          .containsEntry("OPENAI_API_KEY", "sk-mine")
+          .containsEntry("OPENAI_ORG_ID", "org");
+    }
+  }
+
+  @Test
+  void givesTheAzureProviderTheServersEndpointKeyVersionAndDeployments() {
+    try (FakeOpenAiServer server =
+        FakeOpenAiServer.builder()
+            .azureApiKey("az-key")
+            .azureDeployment("chat", "gpt-4o-mini")
+            .azureDeployment("chat-too", "gpt-4o-mini")
+            .azureDeployment("embed", "text-embedding-3-small")
+            .azureDeployment("with space", "gpt-4o")
+            .azureDeployment("comma", "a,b")
+            .azureDeployment("prefixed", "chat:gpt-4o")
+            .azureDeployment("tuned", "ft:gpt-4o-mini:acme::abc")
+            .start()) {
+      assertThat(FakeOpenAiExtension.azureSettings(server, Map.of()))
+          .containsExactly(
+              Map.entry("AZURE_OPENAI_API_KEY", "az-key"),
+              Map.entry("OPENAI_API_VERSION", "2024-10-21"),
+              Map.entry(
+                  "AZURE_OPENAI_DEPLOYMENTS",
+                  "gpt-4o-mini=chat,text-embedding-3-small=embed,ft:gpt-4o-mini:acme::abc=tuned"),
+              Map.entry("AZURE_OPENAI_ENDPOINT", server.azureEndpoint().toString()));
+    }
+  }
+
+  @Test
+  void givesAPlainAzureServerTheDefaultKeyAndNoDeployments() {
+    try (FakeOpenAiServer server = FakeOpenAiServer.builder().azure().start()) {
+      assertThat(FakeOpenAiExtension.azureSettings(server, Map.of()))
+          .containsExactly(
+              Map.entry("AZURE_OPENAI_API_KEY", FakeOpenAiExtension.API_KEY),
+              Map.entry("OPENAI_API_VERSION", "2024-10-21"),
+              Map.entry("AZURE_OPENAI_ENDPOINT", server.azureEndpoint().toString()));
+    }
+  }
+
+  @Test
+  void choosesTheNewestApiVersionTheServerAcceptsPreferringOnesWithoutASuffix() {
+    try (FakeOpenAiServer mixed =
+            FakeOpenAiServer.builder()
+                .azureApiVersions("2024-02-01", "2025-04-01-preview", "2024-06-01")
+                .start();
+        FakeOpenAiServer previews =
+            FakeOpenAiServer.builder()
+                .azureApiVersions("2025-01-01-preview", "2025-04-01-preview")
+                .start()) {
+      assertThat(FakeOpenAiExtension.azureSettings(mixed, Map.of()))
+          .containsEntry("OPENAI_API_VERSION", "2024-06-01");
+      assertThat(FakeOpenAiExtension.azureSettings(previews, Map.of()))
+          .containsEntry("OPENAI_API_VERSION", "2025-04-01-preview");
+    }
+  }
+
+  @Test
+  void azureConnectorSettingsReplaceTheDefaultsButNotTheEndpoint() {
+    try (FakeOpenAiServer server =
+        FakeOpenAiServer.builder().azureApiKey("az-key").azureDeployment("chat", "m").start()) {
+      Map<String, String> overridden =
+          FakeOpenAiExtension.azureSettings(
+              server,
+              Map.of(
+                  "AZURE_OPENAI_API_KEY", "my-key",
+                  "OPENAI_API_VERSION", "2025-04-01-preview",
+                  "AZURE_OPENAI_DEPLOYMENTS", "m=other",
+                  "AZURE_OPENAI_LAYOUT", "v1"));
+      Map<String, String> entra =
+          FakeOpenAiExtension.azureSettings(
+              server,
+              Map.of(
+                  "AZURE_TENANT_ID", "tenant",
+                  "AZURE_CLIENT_ID", "client",
+                  "AZURE_CLIENT_SECRET", "secret"));
+
+      assertThat(overridden)
+          .containsEntry("AZURE_OPENAI_API_KEY", "my-key")
+          .containsEntry("OPENAI_API_VERSION", "2025-04-01-preview")
+          .containsEntry("AZURE_OPENAI_DEPLOYMENTS", "m=other")
+          .containsEntry("AZURE_OPENAI_LAYOUT", "v1")
+          .containsEntry("AZURE_OPENAI_ENDPOINT", server.azureEndpoint().toString());
+      // The test's own credential: no default key to win over it.
+      assertThat(entra)
+          .doesNotContainKey("AZURE_OPENAI_API_KEY")
+          .containsKey("AZURE_CLIENT_SECRET");
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                FakeOpenAiExtension.server(b -> b.azure())
+                    .connectorSetting("AZURE_OPENAI_ENDPOINT", "http://x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("AZURE_OPENAI_LAYOUT");
   }
 
   @Test
@@ -235,6 +355,14 @@ class FakeOpenAiExtensionTest {
 
     @Test
     void asksForAFakeProvider(FakeProvider fake) {}
+  }
+
+  static class AzureMisuseFixture {
+    @RegisterExtension
+    static final FakeOpenAiExtension FAKES = FakeOpenAiExtension.server(builder -> builder.azure());
+
+    @Test
+    void asksForAConnector(Connector connector) {}
   }
 
   static class ProviderMisuseFixture {

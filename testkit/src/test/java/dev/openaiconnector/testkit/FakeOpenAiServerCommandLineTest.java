@@ -161,6 +161,26 @@ class FakeOpenAiServerCommandLineTest {
     assertThat(stderr(processAfterStop(process))).contains("AZURE_OPENAI_ENDPOINT=" + endpoint);
   }
 
+  @Test
+  void readsTheKeyFromTheHeaderNamedByApiKeyHeader() throws Exception {
+    Process process = start("--api-key-header=X-Api-Key", "--api-key=sk-cli");
+    String baseUrl = firstLine(process);
+
+    HttpResponse<String> inHeader =
+        post(baseUrl + "/chat/completions", HELLO, "X-Api-Key", "sk-cli");
+    HttpResponse<String> wrongKey =
+        post(baseUrl + "/chat/completions", HELLO, "X-Api-Key", "sk-other");
+    HttpResponse<String> asBearer =
+        post(baseUrl + "/chat/completions", HELLO, "Authorization", "Bearer sk-cli");
+
+    assertThat(inHeader.statusCode()).isEqualTo(200);
+    assertThat(wrongKey.statusCode()).isEqualTo(401);
+    assertThat(asBearer.statusCode()).isEqualTo(401);
+    assertThat(asBearer.body()).contains("X-Api-Key", "invalid_api_key");
+    assertThat(stderr(processAfterStop(process)))
+        .contains("The key goes in the X-Api-Key header, not in Authorization.");
+  }
+
   private static Process processAfterStop(Process process) throws InterruptedException {
     process.destroy();
     process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -175,7 +195,8 @@ class FakeOpenAiServerCommandLineTest {
     assertThat(help.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThat(help.exitValue()).isZero();
     assertThat(new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-        .startsWith("Usage: FakeOpenAiServer");
+        .startsWith("Usage: FakeOpenAiServer")
+        .contains("[--api-key-header=NAME]");
     assertThat(bad.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThat(bad.exitValue()).isEqualTo(2);
     assertThat(stderr(bad)).contains("Unexpected argument: --verbose", "Usage:");
@@ -197,14 +218,16 @@ class FakeOpenAiServerCommandLineTest {
     CommandLine options =
         CommandLine.parse(
             new String[] {
-              "--port=0", "--api-key=k", "--stream-chunk-length=3", "--azure-bearer-token=t",
-              "--azure-deployment=d=gpt-4o", "--stop-on-stdin-close"
+              "--port=0", "--api-key=k", "--api-key-header=X-Api-Key", "--stream-chunk-length=3",
+              "--azure-bearer-token=t", "--azure-deployment=d=gpt-4o", "--stop-on-stdin-close"
             });
 
     assertThat(options.stopOnStdinClose()).isTrue();
     assertThat(options.help()).isFalse();
     try (FakeOpenAiServer server = options.builder().start()) {
       assertThat(server.isAzure()).isTrue();
+      assertThat(server.keyCheck().header()).isEqualTo("X-Api-Key");
+      assertThat(server.keyCheck().key()).isEqualTo("k");
     }
   }
 
@@ -218,5 +241,36 @@ class FakeOpenAiServerCommandLineTest {
         .hasMessageContaining("Not a number: --stream-chunk-length=many");
     assertThatThrownBy(() -> CommandLine.parse(new String[] {"--port=70000"}))
         .hasMessageContaining("0..65535");
+  }
+
+  @Test
+  void rejectsAnApiKeyHeaderThatIsNoHeaderNameNamingTheOptionAndTheFix() {
+    String fix = "--api-key-header needs a header name, such as --api-key-header=X-Api-Key";
+    assertThatThrownBy(() -> CommandLine.parse(new String[] {"--api-key-header"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(fix + ": --api-key-header");
+    assertThatThrownBy(() -> CommandLine.parse(new String[] {"--api-key-header="}))
+        .hasMessageStartingWith(fix)
+        .hasMessageEndingWith(": --api-key-header=");
+    assertThatThrownBy(() -> CommandLine.parse(new String[] {"--api-key-header=X Api Key"}))
+        .hasMessageStartingWith(fix)
+        .hasMessageContaining("no spaces or colon")
+        .hasMessageEndingWith(": --api-key-header=X Api Key");
+    assertThatThrownBy(() -> CommandLine.parse(new String[] {"--api-key-header=X-Api-Key:"}))
+        .hasMessageStartingWith(fix);
+  }
+
+  @Test
+  void keyHeaderOrderDoesNotMatterWithApiKey() {
+    CommandLine keyFirst =
+        CommandLine.parse(new String[] {"--api-key=k", "--api-key-header=X-Api-Key"});
+    CommandLine headerFirst =
+        CommandLine.parse(new String[] {"--api-key-header=X-Api-Key", "--api-key=k"});
+
+    try (FakeOpenAiServer first = keyFirst.builder().start();
+        FakeOpenAiServer second = headerFirst.builder().start()) {
+      assertThat(first.keyCheck()).isEqualTo(second.keyCheck());
+      assertThat(first.keyCheck().prefix()).isEmpty();
+    }
   }
 }

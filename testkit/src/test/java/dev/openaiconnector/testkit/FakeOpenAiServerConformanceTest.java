@@ -164,6 +164,14 @@ class FakeOpenAiServerConformanceTest {
     spec.assertValid("ListModelsResponse", client.get("/v1/models", "sk-test").body());
   }
 
+  @Test
+  void retrievedModelIsValid() {
+    HttpResponse<String> response = client.get("/v1/models/gpt-4o-mini", "sk-test");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    spec.assertValid("Model", response.body());
+  }
+
   static Stream<Arguments> errors() {
     return Stream.of(
         Arguments.of("no key", "POST", "/v1/chat/completions", chatRequest("m", "x"), null),
@@ -190,6 +198,7 @@ class FakeOpenAiServerConformanceTest {
             chatRequest("m", "x").replace("{\"model\"", "{\"n\":\"two\",\"model\""),
             "sk"),
         Arguments.of("unknown path", "GET", "/v1/unknown", "", "sk"),
+        Arguments.of("unknown model", "GET", "/v1/models/gpt-unknown", "", "sk"),
         Arguments.of("wrong method", "DELETE", "/v1/chat/completions", "", "sk"));
   }
 

@@ -1,6 +1,7 @@
 package dev.openaiconnector.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,6 +36,18 @@ class FakeOpenAiServerKeyHeaderTest {
       assertThat(bearer.statusCode()).isEqualTo(401);
       assertThat(bearer.body()).contains("X-Api-Key").contains("invalid_api_key");
     }
+  }
+
+  @Test
+  void rejectsAHeaderNameThatNoClientCouldSend() {
+    assertThatThrownBy(() -> FakeOpenAiServer.builder().apiKeyHeader("X Api Key"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must be an HTTP header name")
+        .hasMessageContaining("'X Api Key'");
+    assertThatThrownBy(() -> FakeOpenAiServer.builder().apiKeyHeader("X-Api-Key:"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> FakeOpenAiServer.builder().apiKeyHeader(" "))
+        .hasMessage("header must not be blank");
   }
 
   @Test

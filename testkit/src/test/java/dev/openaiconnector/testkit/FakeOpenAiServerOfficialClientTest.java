@@ -76,6 +76,7 @@ class FakeOpenAiServerOfficialClientTest {
           .isEqualTo("{\"city\":\"sample\",\"unit\":\"celsius\",\"days\":1}");
       assertDecodedVectors(result.get("embeddings"), "text-embedding-3-small");
       assertThat(String.valueOf(result.get("models"))).contains("gpt-4o-mini");
+      assertThat(result.get("model")).isEqualTo("gpt-4o-mini");
       // The client asked for base64 unless told otherwise, and the fake answered in kind.
       assertThat(embeddingFormats(server)).contains("base64", "float");
     }

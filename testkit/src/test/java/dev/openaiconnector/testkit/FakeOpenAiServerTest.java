@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -274,6 +275,70 @@ class FakeOpenAiServerTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("\"object\":\"list\"", "\"id\":\"gpt-4o-mini\"");
+  }
+
+  @Test
+  void retrievesAListedModelAsTheListShowsIt() {
+    HttpResponse<String> response = client.get("/v1/models/gpt-4o", "sk-test");
+    Map<?, ?> list = (Map<?, ?>) Json.parse(client.get("/v1/models", "sk-test").body());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+    assertThat(response.body())
+        .isEqualTo(
+            "{\"id\":\"gpt-4o\",\"object\":\"model\",\"created\":1735689600,"
+                + "\"owned_by\":\"system\"}");
+    List<Object> listed = new ArrayList<>((List<?>) list.get("data"));
+    assertThat(listed).contains(Json.parse(response.body()));
+  }
+
+  @Test
+  void answersAnUnknownModelWithOpenAisModelNotFound() {
+    HttpResponse<String> response = client.get("/v1/models/gpt-unknown", "sk-test");
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    Map<?, ?> body = (Map<?, ?>) Json.parse(response.body());
+    assertThat(path(body, "error", "message")).isEqualTo("The model 'gpt-unknown' does not exist");
+    assertThat(path(body, "error", "type")).isEqualTo("invalid_request_error");
+    assertThat(path(body, "error", "param")).isEqualTo("model");
+    assertThat(path(body, "error", "code")).isEqualTo("model_not_found");
+  }
+
+  @Test
+  void decodesTheEscapesOfARetrievedModelsId() {
+    HttpResponse<String> escaped = client.get("/v1/models/gpt%2D4o%2Dmini", "sk-test");
+    HttpResponse<String> fineTuned =
+        client.get("/v1/models/ft%3Agpt-4o-mini%3Aacme%3A%3Aabc+123", "sk-test");
+
+    assertThat(escaped.statusCode()).isEqualTo(200);
+    assertThat(escaped.body()).contains("\"id\":\"gpt-4o-mini\"");
+    assertThat(fineTuned.statusCode()).isEqualTo(404);
+    assertThat(fineTuned.body())
+        .contains("The model 'ft:gpt-4o-mini:acme::abc+123' does not exist");
+  }
+
+  @Test
+  void retrievingAModelNeedsTheKeyAndAGet() {
+    HttpResponse<String> noKey = client.get("/v1/models/gpt-4o", null);
+    HttpResponse<String> delete = client.send("DELETE", "/v1/models/gpt-4o", "", "sk-test");
+    HttpResponse<String> noId = client.get("/v1/models/", "sk-test");
+
+    assertThat(noKey.statusCode()).isEqualTo(401);
+    assertThat(noKey.body()).contains("invalid_api_key");
+    assertThat(delete.statusCode()).isEqualTo(405);
+    assertThat(delete.headers().firstValue("allow")).hasValue("GET");
+    assertThat(noId.statusCode()).isEqualTo(404);
+    assertThat(noId.body()).contains("Invalid URL (GET /v1/models/)");
+  }
+
+  @Test
+  void retrievesModelsInAzureModeToo() {
+    try (FakeOpenAiServer azure = FakeOpenAiServer.builder().azure().start()) {
+      TestClient azureClient = new TestClient(azure);
+
+      assertThat(azureClient.get("/v1/models/gpt-4o-mini", "sk-test").statusCode()).isEqualTo(200);
+      assertThat(azureClient.get("/v1/models/chat", "sk-test").statusCode()).isEqualTo(404);
+    }
   }
 
   @Test

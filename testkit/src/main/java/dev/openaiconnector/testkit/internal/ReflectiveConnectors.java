@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a {@link Connector} through {@code dev.openaiconnector.core.Connectors.builder()} found at
@@ -17,6 +19,24 @@ import java.util.function.Consumer;
 public final class ReflectiveConnectors {
   static final String CONNECTORS = "dev.openaiconnector.core.Connectors";
   static final String OPENAI_FACTORY = "dev.openaiconnector.openai.OpenAiProviderFactory";
+  static final String AZURE_FACTORY = "dev.openaiconnector.azure.AzureOpenAiProviderFactory";
+
+  private static final ServerProvider OPENAI =
+      new ServerProvider(
+          "openai",
+          OPENAI_FACTORY,
+          "openai-connector-provider-openai",
+          "the OpenAI provider",
+          "the FakeOpenAiServer",
+          "use FakeOpenAiExtension.provider() for a Connector over a FakeProvider");
+  private static final ServerProvider AZURE =
+      new ServerProvider(
+          "azure",
+          AZURE_FACTORY,
+          "openai-connector-provider-azure",
+          "the Azure OpenAI provider",
+          "the FakeOpenAiServer in Azure mode",
+          "ask only for the fake");
 
   private ReflectiveConnectors() {}
 
@@ -50,23 +70,82 @@ public final class ReflectiveConnectors {
    */
   public static Connector forOpenAi(
       Map<String, String> settings, List<Customizer<?>> customizers, ClassLoader loader) {
-    Object builder = builder(loader, "the FakeOpenAiServer");
-    try {
-      Class.forName(OPENAI_FACTORY, false, loader);
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException(
-          "A Connector wired to the FakeOpenAiServer needs the OpenAI provider on the test class"
-              + " path: add the test dependency dev.openaiconnector:"
-              + "openai-connector-provider-openai, or use FakeOpenAiExtension.provider() for a"
-              + " Connector over a FakeProvider",
-          e);
+    return forServer(OPENAI, settings, customizers, loader);
+  }
+
+  /**
+   * A connector over the Azure OpenAI provider pointed at a server in Azure mode: {@code
+   * Connectors.builder().providerId("azure").setting("AZURE_OPENAI_ENDPOINT", ...)...}.
+   *
+   * @param settings the provider settings, such as {@code AZURE_OPENAI_ENDPOINT} and {@code
+   *     AZURE_OPENAI_API_KEY}
+   * @param customizers changes to the builder, each run if the builder is of its type
+   * @param loader where to find the core and the Azure OpenAI provider
+   * @return the connector
+   * @throws IllegalStateException if the core or the Azure OpenAI provider is not on the class
+   *     path
+   */
+  public static Connector forAzure(
+      Map<String, String> settings, List<Customizer<?>> customizers, ClassLoader loader) {
+    return forServer(AZURE, settings, customizers, loader);
+  }
+
+  private static Connector forServer(
+      ServerProvider provider,
+      Map<String, String> settings,
+      List<Customizer<?>> customizers,
+      ClassLoader loader) {
+    // Both looked up first, so that a test class path missing both hears about both at once.
+    boolean core = isPresent(CONNECTORS, loader);
+    boolean factory = isPresent(provider.factory(), loader);
+    if (!core || !factory) {
+      throw new IllegalStateException(missing(provider, core, factory));
     }
+    Object builder = builder(loader, provider.wiredTo());
     invoke(builder, "classLoader", new Class<?>[] {ClassLoader.class}, loader);
-    invoke(builder, "providerId", new Class<?>[] {String.class}, "openai");
+    invoke(builder, "providerId", new Class<?>[] {String.class}, provider.id());
+    // The process environment is left out: a developer's OPENAI_BASE_URL or
+    // AZURE_OPENAI_DEPLOYMENTS must not reach a connector wired to the fake server. What a test
+    // needs it sets with connectorSetting(...).
+    Function<String, @Nullable String> noEnvironment = name -> null;
+    invoke(builder, "environment", new Class<?>[] {Function.class}, noEnvironment);
     settings.forEach(
         (name, value) ->
             invoke(builder, "setting", new Class<?>[] {String.class, String.class}, name, value));
     return build(builder, customizers);
+  }
+
+  private static boolean isPresent(String className, ClassLoader loader) {
+    try {
+      Class.forName(className, false, loader);
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  private static String missing(ServerProvider provider, boolean core, boolean factory) {
+    String start = "A Connector wired to " + provider.wiredTo() + " needs ";
+    if (!core && !factory) {
+      return start
+          + "the core and "
+          + provider.name()
+          + " on the test class path: add the test dependencies"
+          + " dev.openaiconnector:openai-connector-core and dev.openaiconnector:"
+          + provider.artifact()
+          + ", or ask only for the fake";
+    }
+    if (!core) {
+      return start
+          + "the core on the test class path: add the test dependency"
+          + " dev.openaiconnector:openai-connector-core, or ask only for the fake";
+    }
+    return start
+        + provider.name()
+        + " on the test class path: add the test dependency dev.openaiconnector:"
+        + provider.artifact()
+        + ", or "
+        + provider.otherwise();
   }
 
   private static Object builder(ClassLoader loader, String wiredTo) {
@@ -104,7 +183,7 @@ public final class ReflectiveConnectors {
     }
   }
 
-  private static Object call(Method method, @org.jspecify.annotations.Nullable Object target,
+  private static Object call(Method method, @Nullable Object target,
       Object... args) {
     try {
       return method.invoke(target, args);
@@ -156,4 +235,13 @@ public final class ReflectiveConnectors {
       change.accept(type.cast(builder));
     }
   }
+
+  /** What the testkit knows of a provider that talks to the fake server. */
+  private record ServerProvider(
+      String id,
+      String factory,
+      String artifact,
+      String name,
+      String wiredTo,
+      String otherwise) {}
 }
