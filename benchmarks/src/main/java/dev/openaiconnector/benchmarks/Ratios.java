@@ -75,6 +75,7 @@ public final class Ratios {
    * @param reference the reference's benchmark method
    * @param metric what is compared
    * @param target the highest ratio that passes; NaN for none (shown for information)
+   * @param warmup the warmup iterations of its runs, long enough for both sides to settle here
    */
   record Pair(
       String name,
@@ -82,21 +83,27 @@ public final class Ratios {
       String library,
       String reference,
       Metric metric,
-      double target) {}
+      double target,
+      int warmup) {}
 
-  /** Every pair, in the order of the table. */
+  /**
+   * Every pair, in the order of the table. Each pair's warmup is how long its slower side took to
+   * settle on two cores, iteration by iteration in the JMH logs, with room to spare: a chat call
+   * was still getting faster after 30 one-second iterations in some JVMs, while a knowledge-base
+   * search (memory-bound) is settled from the first.
+   */
   static final List<Pair> PAIRS =
       List.of(
-          new Pair("chat call, 1 thread", ChatBenchmark.class, "library", "reference", Metric.TIME, 1.10),
-          new Pair("chat call, allocation", ChatBenchmark.class, "library", "reference", Metric.ALLOCATION, 1.30),
+          new Pair("chat call, 1 thread", ChatBenchmark.class, "library", "reference", Metric.TIME, 1.10, 50),
+          new Pair("chat call, allocation", ChatBenchmark.class, "library", "reference", Metric.ALLOCATION, 1.30, 50),
           // The issue sets no target for throughput; shown for information (see the README).
-          new Pair("chat calls, 8 threads", ChatBenchmark.class, "libraryThreads8", "referenceThreads8", Metric.THROUGHPUT, Double.NaN),
-          new Pair("stream, 50 events", StreamBenchmark.class, "library", "reference", Metric.TIME, 1.20),
-          new Pair("embeddings 256x1536, base64", EmbeddingsResponseBenchmark.class, "libraryBase64", "referenceBase64", Metric.TIME, 1.25),
-          new Pair("embeddings 256x1536, float JSON", EmbeddingsResponseBenchmark.class, "libraryFloatJson", "referenceFloatJson", Metric.TIME, Double.NaN),
-          new Pair("tool loop, one round (2 calls)", ToolLoopBenchmark.class, "library", "reference", Metric.TIME, Double.NaN),
+          new Pair("chat calls, 8 threads", ChatBenchmark.class, "libraryThreads8", "referenceThreads8", Metric.THROUGHPUT, Double.NaN, 30),
+          new Pair("stream, 50 events", StreamBenchmark.class, "library", "reference", Metric.TIME, 1.20, 45),
+          new Pair("embeddings 256x1536, base64", EmbeddingsResponseBenchmark.class, "libraryBase64", "referenceBase64", Metric.TIME, 1.25, 20),
+          new Pair("embeddings 256x1536, float JSON", EmbeddingsResponseBenchmark.class, "libraryFloatJson", "referenceFloatJson", Metric.TIME, Double.NaN, 15),
+          new Pair("tool loop, one round (2 calls)", ToolLoopBenchmark.class, "library", "reference", Metric.TIME, Double.NaN, 40),
           // The reference is the floor: a loop that only reads as many floats as the search scans.
-          new Pair("knowledge base, top-10 of 100,000 x 1536", KnowledgeSearchBenchmark.class, "library", "reference", Metric.TIME, Double.NaN));
+          new Pair("knowledge base, top-10 of 100,000 x 1536", KnowledgeSearchBenchmark.class, "library", "reference", Metric.TIME, Double.NaN, 5));
 
   private static final String ALLOCATION_KEY = "gc.alloc.rate.norm";
 
@@ -108,7 +115,8 @@ public final class Ratios {
     // cores a stream settled only after 25 to 40 s. One long round is fairer than two short ones;
     // --rounds 2 takes twice as long and shows the spread.
     int rounds = 1;
-    int warmupIterations = 30;
+    // Null: each pair's own warmup.
+    @Nullable Integer warmupIterations;
     int iterations = 5;
     int iterationSeconds = 1;
     @Nullable Pattern only;
@@ -193,7 +201,7 @@ public final class Ratios {
             "\n",
             "usage: java -cp benchmarks/target/benchmarks.jar dev.openaiconnector.benchmarks.Ratios [options]",
             "  --rounds N       rounds; each runs every benchmark once, in a fork of its own (default 1)",
-            "  --warmup N       warmup iterations per fork (default 30; 60 on a busy machine)",
+            "  --warmup N       warmup iterations of every fork (default: each pair's own, 5 to 50)",
             "  --iterations N   measured iterations per fork (default 5)",
             "  --seconds N      seconds per iteration (default 1)",
             "  --only REGEX     only the pairs whose name matches, e.g. --only 'chat|stream'",
@@ -226,15 +234,21 @@ public final class Ratios {
       System.exit(pairs.isEmpty() ? 2 : 0);
     }
 
-    // Each distinct method runs once per round, whatever number of pairs read it.
+    // Each distinct method runs once per round, whatever number of pairs read it, with the
+    // longest warmup of those pairs.
     List<List<String>> methodPairs = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
+    Map<String, Integer> warmups = new LinkedHashMap<>();
     for (Pair pair : pairs) {
       String library = pair.benchmark().getName() + "." + pair.library();
       String reference = pair.benchmark().getName() + "." + pair.reference();
       if (seen.add(library + "|" + reference)) {
         methodPairs.add(List.of(library, reference));
       }
+      int warmup =
+          settings.warmupIterations != null ? settings.warmupIterations : pair.warmup();
+      warmups.merge(library, warmup, Math::max);
+      warmups.merge(reference, warmup, Math::max);
     }
     int runs = methodPairs.size() * 2 * settings.rounds;
     Path logs =
@@ -245,8 +259,8 @@ public final class Ratios {
     String loadBefore = loadAverage();
     long started = System.nanoTime();
     System.out.printf(
-        "%d pairs, %d rounds, %d runs of %d+%d iterations of %d s; JMH logs in %s%n",
-        pairs.size(), settings.rounds, runs, settings.warmupIterations, settings.iterations,
+        "%d pairs, %d rounds, %d runs of %s+%d iterations of %d s; JMH logs in %s%n",
+        pairs.size(), settings.rounds, runs, warmupText(warmups.values()), settings.iterations,
         settings.iterationSeconds, logs);
     // method -> one result per round
     Map<String, List<Measured>> results = new LinkedHashMap<>();
@@ -257,7 +271,7 @@ public final class Ratios {
         List<String> order = round % 2 == 1 ? methods : List.of(methods.get(1), methods.get(0));
         for (String method : order) {
           run++;
-          Measured measured = runOnce(method, round, settings, logs);
+          Measured measured = runOnce(method, warmups.get(method), round, settings, logs);
           results.computeIfAbsent(method, k -> new ArrayList<>()).add(measured);
           String elapsed = minutes(System.nanoTime() - started);
           if (measured.error != null) {
@@ -286,12 +300,12 @@ public final class Ratios {
     String header =
         String.format(
             Locale.ROOT,
-            "%s, %d cores, %s; %d rounds of %d+%d x %d s; load average %s at the start, %s at the"
+            "%s, %d cores, %s; %d rounds of %s+%d x %d s; load average %s at the start, %s at the"
                 + " end; %s in all",
             System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-            settings.rounds, settings.warmupIterations, settings.iterations,
+            settings.rounds, warmupText(warmups.values()), settings.iterations,
             settings.iterationSeconds, loadBefore, loadAfter,
             minutes(System.nanoTime() - started));
     // The same runs, read as CPU time per operation, for each time and throughput pair once.
@@ -301,7 +315,14 @@ public final class Ratios {
         continue;
       }
       Pair cpu =
-          new Pair(pair.name(), pair.benchmark(), pair.library(), pair.reference(), Metric.CPU, Double.NaN);
+          new Pair(
+              pair.name(),
+              pair.benchmark(),
+              pair.library(),
+              pair.reference(),
+              Metric.CPU,
+              Double.NaN,
+              pair.warmup());
       cpuRows.add(
           Row.of(
               cpu,
@@ -348,14 +369,22 @@ public final class Ratios {
     }
   }
 
-  private static Measured runOnce(String method, int round, Settings settings, Path logs) {
+  // "5-50" when the pairs' warmups differ.
+  private static String warmupText(Collection<Integer> warmups) {
+    int min = warmups.stream().mapToInt(Integer::intValue).min().orElse(0);
+    int max = warmups.stream().mapToInt(Integer::intValue).max().orElse(0);
+    return min == max ? Integer.toString(min) : min + "-" + max;
+  }
+
+  private static Measured runOnce(
+      String method, int warmup, int round, Settings settings, Path logs) {
     Measured measured = new Measured();
     Path log = logs.resolve(shortName(method) + "-round" + round + ".log");
     Options options =
         new OptionsBuilder()
             .include("^" + Pattern.quote(method) + "$")
             .forks(1)
-            .warmupIterations(settings.warmupIterations)
+            .warmupIterations(warmup)
             .warmupTime(TimeValue.seconds(settings.iterationSeconds))
             .measurementIterations(settings.iterations)
             .measurementTime(TimeValue.seconds(settings.iterationSeconds))
