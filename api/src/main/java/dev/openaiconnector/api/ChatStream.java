@@ -20,6 +20,11 @@ import java.util.Iterator;
  * called from another thread to cancel, and then the iteration ends with a {@link
  * StreamCancelledException}. A failure in the stream reaches the consumer as a {@link
  * ConnectorException} from the iterator, never a hang.
+ *
+ * <p>Close every stream, best with try-with-resources: until it ends or is closed, it holds its
+ * connection and a place among the connector's concurrent calls. The core gives them back, with a
+ * warning, when the garbage collector finds a stream dropped unclosed, but that is a safety net
+ * for a bug, and comes only with a collection.
  */
 public interface ChatStream extends Iterable<ChatDelta>, AutoCloseable {
   /**
