@@ -73,11 +73,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DeadlineClient implements Client {
   private static final String EVENT_STREAM = "text/event-stream";
+  private static final int MAX_KNOWN_URIS = 64;
 
   private final HttpClient http;
   private final ScheduledExecutorService scheduler;
   private final WireLog wireLog;
   private final Set<Watched> watched = ConcurrentHashMap.newKeySet();
+  private final Map<String, URI> uris = new ConcurrentHashMap<>();
   private final Object sweepLock = new Object();
   // When the pending sweep runs; read without the lock to see whether a new body is covered.
   private volatile boolean sweepPending;
@@ -112,7 +114,7 @@ public final class DeadlineClient implements Client {
   public Response execute(Request request, Request.Options options) throws IOException {
     wireLog.request(request);
     HttpRequest.Builder builder =
-        HttpRequest.newBuilder(URI.create(request.url()))
+        HttpRequest.newBuilder(uri(request.url()))
             .timeout(Duration.ofMillis(options.readTimeoutMillis()));
     boolean stream = false;
     for (Map.Entry<String, Collection<String>> header : request.headers().entrySet()) {
@@ -162,6 +164,21 @@ public final class DeadlineClient implements Client {
       in = watchedBody;
     }
     return response(request, response, in, knownLength);
+  }
+
+  // Feign's request carries its URL as text. A provider sends to a handful of URLs (one per
+  // operation and deployment), so each is parsed once instead of once per call; past the bound, an
+  // unusual caller's URLs are parsed each time rather than kept.
+  private URI uri(String url) {
+    URI known = uris.get(url);
+    if (known != null) {
+      return known;
+    }
+    URI parsed = URI.create(url);
+    if (uris.size() < MAX_KNOWN_URIS) {
+      uris.putIfAbsent(url, parsed);
+    }
+    return parsed;
   }
 
   private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
@@ -451,13 +468,23 @@ public final class DeadlineClient implements Client {
 
   /**
    * A body received whole. {@link #readAllBytes()} hands the array over instead of copying it, as
-   * nothing else reads it.
+   * nothing else reads it. Public for benchmarks that answer from memory as this client does.
    */
-  static final class BufferedBody extends ByteArrayInputStream {
-    BufferedBody(byte[] body) {
+  public static final class BufferedBody extends ByteArrayInputStream {
+    /**
+     * Wraps a body.
+     *
+     * @param body the whole body, handed over: not to be changed afterwards
+     */
+    public BufferedBody(byte[] body) {
       super(body);
     }
 
+    /**
+     * Hands the body over whole when nothing was read yet, else reads the rest.
+     *
+     * @return the body's bytes
+     */
     @Override
     public synchronized byte[] readAllBytes() {
       if (pos == 0 && count == buf.length) {
