@@ -30,11 +30,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * request id).
  *
  * <ul>
- *   <li>{@link #library} / {@link #reference}: one thread, time per call (run with {@code -prof gc}
- *       for the allocation per call);
- *   <li>{@link #libraryThreads8} / {@link #referenceThreads8}: 8 threads on one shared client,
- *       calls per second.
+ *   <li>{@link #call}: one thread, time per call (run with {@code -prof gc} for the allocation per
+ *       call);
+ *   <li>{@link #callThreads8}: 8 threads on one shared client, calls per second.
  * </ul>
+ *
+ * <p>Both sides run in the same JVM, one iteration each in turn ({@link Side}).
  *
  * <p>The library's call is {@link Connector#chat(ChatRequest)} with the OpenAI provider and every
  * default: validation, retries, circuit breaker, bulkhead, usage tracking, the body deadline. Each
@@ -79,57 +80,32 @@ public class ChatBenchmark {
   }
 
   /**
-   * The library, one thread.
+   * One call on one thread, by the library or the reference as {@code side} says.
    *
    * @param clients the server and clients
+   * @param side the side of this iteration
    * @return the answer
    */
   @Benchmark
-  public ChatResponse library(Clients clients) {
+  public Object call(Clients clients, Side side) {
     clients.calls.increment();
-    return library(clients.fixture);
+    return side.library ? library(clients.fixture) : reference(clients.fixture);
   }
 
   /**
-   * The reference, one thread.
+   * The same call from 8 threads on one shared client.
    *
    * @param clients the server and clients
-   * @return the answer
-   */
-  @Benchmark
-  public ChatResult reference(Clients clients) {
-    clients.calls.increment();
-    return reference(clients.fixture);
-  }
-
-  /**
-   * The library, 8 threads.
-   *
-   * @param clients the server and clients
+   * @param side the side of this iteration
    * @return the answer
    */
   @Benchmark
   @Threads(8)
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
-  public ChatResponse libraryThreads8(Clients clients) {
+  public Object callThreads8(Clients clients, Side side) {
     clients.calls.increment();
-    return library(clients.fixture);
-  }
-
-  /**
-   * The reference, 8 threads.
-   *
-   * @param clients the server and clients
-   * @return the answer
-   */
-  @Benchmark
-  @Threads(8)
-  @BenchmarkMode(Mode.Throughput)
-  @OutputTimeUnit(TimeUnit.SECONDS)
-  public ChatResult referenceThreads8(Clients clients) {
-    clients.calls.increment();
-    return reference(clients.fixture);
+    return side.library ? library(clients.fixture) : reference(clients.fixture);
   }
 
   static ChatResponse library(Fixture fixture) {

@@ -23,16 +23,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * loopback server, the library against the reference:
  *
  * <ul>
- *   <li>{@link #libraryBase64} / {@link #referenceBase64}: {@code encoding_format: base64}, a 2.1
+ *   <li>{@link #base64}: {@code encoding_format: base64}, a 2.1
  *       MB body; the reference decodes each vector with {@link java.util.Base64} and a
  *       little-endian {@code FloatBuffer};
- *   <li>{@link #libraryFloatJson} / {@link #referenceFloatJson}: the same vectors as JSON numbers,
+ *   <li>{@link #floatJson}: the same vectors as JSON numbers,
  *       4.8 MB, as a server sends them for {@code encoding_format: float}, or when it ignores
  *       the base64 the library asks for (the library's fallback).
  * </ul>
  *
  * <p>The library's side is {@link Connector#embedAll(String, List)} (core's batching, one request
- * here, and the OpenAI provider). Both check every vector's length and four values of each.
+ * here, and the OpenAI provider). Both check every vector's length and four values of each. Both
+ * sides run in the same JVM, one iteration each in turn ({@link Side}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -55,7 +56,7 @@ public class EmbeddingsResponseBenchmark {
       // The library always asks for base64; this server path answers float JSON all the same.
       floatLibrary = fixture.connector("/float/v1");
       fixture.checkSameRequests(
-          "embeddings", () -> viaLibrary(this, fixture.library), () -> base64(this));
+          "embeddings", () -> viaLibrary(this, fixture.library), () -> viaReferenceBase64(this));
     }
 
     /** Stops everything. */
@@ -67,48 +68,29 @@ public class EmbeddingsResponseBenchmark {
   }
 
   /**
-   * The library, base64.
+   * Base64: one request and its answer, by the library or the reference as {@code side} says.
    *
    * @param clients the server and clients
+   * @param side the side of this iteration
    * @return the vectors
    */
   @Benchmark
-  public EmbeddingResponse libraryBase64(Clients clients) {
-    return viaLibrary(clients, clients.fixture.library);
+  public Object base64(Clients clients, Side side) {
+    return side.library ? viaLibrary(clients, clients.fixture.library) : viaReferenceBase64(clients);
   }
 
   /**
-   * The reference, base64.
+   * Float JSON: one request and its answer, by the library or the reference as {@code side} says.
    *
    * @param clients the server and clients
+   * @param side the side of this iteration
    * @return the vectors
    */
   @Benchmark
-  public EmbeddingsResult referenceBase64(Clients clients) {
-    return base64(clients);
-  }
-
-  /**
-   * The library, float JSON.
-   *
-   * @param clients the server and clients
-   * @return the vectors
-   */
-  @Benchmark
-  public EmbeddingResponse libraryFloatJson(Clients clients) {
-    return viaLibrary(clients, clients.floatLibrary);
-  }
-
-  /**
-   * The reference, float JSON.
-   *
-   * @param clients the server and clients
-   * @return the vectors
-   */
-  @Benchmark
-  public EmbeddingsResult referenceFloatJson(Clients clients) {
-    return checked(
-        clients.fixture.reference.embedFloat(EmbeddingBodies.MODEL, clients.texts));
+  public Object floatJson(Clients clients, Side side) {
+    return side.library
+        ? viaLibrary(clients, clients.floatLibrary)
+        : checked(clients.fixture.reference.embedFloat(EmbeddingBodies.MODEL, clients.texts));
   }
 
   private static EmbeddingResponse viaLibrary(Clients clients, Connector connector) {
@@ -122,7 +104,7 @@ public class EmbeddingsResponseBenchmark {
     return response;
   }
 
-  private static EmbeddingsResult base64(Clients clients) {
+  private static EmbeddingsResult viaReferenceBase64(Clients clients) {
     return checked(clients.fixture.reference.embedBase64(EmbeddingBodies.MODEL, clients.texts));
   }
 

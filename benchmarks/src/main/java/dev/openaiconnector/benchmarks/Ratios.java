@@ -13,14 +13,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -39,15 +39,16 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * </pre>
  *
  * <p>How it measures: in each round, every benchmark method runs in a JVM of its own (one JMH
- * fork, with the GC profiler for the allocation per operation), the library's and the
- * reference's one after the other, their order swapped from round to round; a pair's ratio is
- * taken within each round, then the median of the rounds is shown with their range. So a machine
+ * fork, with the GC profiler for the allocation per operation and {@link CpuTimeProfiler}), and in
+ * that JVM the library and the reference take turns, one iteration each ({@link Side}). Each
+ * library iteration is paired with the reference iteration next to it, and a pair's ratio is the
+ * median of those iteration pairs' ratios over all rounds, shown with their range. So a machine
  * that gets busier or quieter during the run moves both sides of a ratio alike, and the ratio is
  * what to read, not the absolute times. JMH's own output for each run goes to a log file under
  * {@code --logs}.
  *
- * <p>To add a pair: write a benchmark class with a library method and a reference method (see
- * {@link ChatBenchmark}), and add one line to {@link #PAIRS}.
+ * <p>To add a pair: write a benchmark method that takes a {@link Side} and calls the library or
+ * the reference as it says (see {@link ChatBenchmark}), and add one line to {@link #PAIRS}.
  */
 public final class Ratios {
   /** What a pair compares, and which way round a ratio is taken so that above 1 is slower. */
@@ -71,20 +72,19 @@ public final class Ratios {
    *
    * @param name what is measured, as the table shows it
    * @param benchmark the benchmark class
-   * @param library the library's benchmark method
-   * @param reference the reference's benchmark method
+   * @param method the benchmark method, which runs the library or the reference as its {@link
+   *     Side} says
    * @param metric what is compared
    * @param target the highest ratio that passes; NaN for none (shown for information)
-   * @param warmup the warmup iterations of its runs, long enough for both sides to settle here
+   * @param warmup the warmup iterations of its runs, both sides together, long enough for both
+   *     to settle here
    */
   record Pair(
-      String name,
-      Class<?> benchmark,
-      String library,
-      String reference,
-      Metric metric,
-      double target,
-      int warmup) {}
+      String name, Class<?> benchmark, String method, Metric metric, double target, int warmup) {
+    String fullMethod() {
+      return benchmark.getName() + "." + method;
+    }
+  }
 
   /**
    * Every pair, in the order of the table. Each pair's warmup is how long its slower side took to
@@ -94,16 +94,16 @@ public final class Ratios {
    */
   static final List<Pair> PAIRS =
       List.of(
-          new Pair("chat call, 1 thread", ChatBenchmark.class, "library", "reference", Metric.TIME, 1.10, 50),
-          new Pair("chat call, allocation", ChatBenchmark.class, "library", "reference", Metric.ALLOCATION, 1.30, 50),
+          new Pair("chat call, 1 thread", ChatBenchmark.class, "call", Metric.TIME, 1.10, 60),
+          new Pair("chat call, allocation", ChatBenchmark.class, "call", Metric.ALLOCATION, 1.30, 60),
           // The issue sets no target for throughput; shown for information (see the README).
-          new Pair("chat calls, 8 threads", ChatBenchmark.class, "libraryThreads8", "referenceThreads8", Metric.THROUGHPUT, Double.NaN, 30),
-          new Pair("stream, 50 events", StreamBenchmark.class, "library", "reference", Metric.TIME, 1.20, 45),
-          new Pair("embeddings 256x1536, base64", EmbeddingsResponseBenchmark.class, "libraryBase64", "referenceBase64", Metric.TIME, 1.25, 20),
-          new Pair("embeddings 256x1536, float JSON", EmbeddingsResponseBenchmark.class, "libraryFloatJson", "referenceFloatJson", Metric.TIME, Double.NaN, 15),
-          new Pair("tool loop, one round (2 calls)", ToolLoopBenchmark.class, "library", "reference", Metric.TIME, Double.NaN, 40),
+          new Pair("chat calls, 8 threads", ChatBenchmark.class, "callThreads8", Metric.THROUGHPUT, Double.NaN, 30),
+          new Pair("stream, 50 events", StreamBenchmark.class, "stream", Metric.TIME, 1.20, 60),
+          new Pair("embeddings 256x1536, base64", EmbeddingsResponseBenchmark.class, "base64", Metric.TIME, 1.25, 20),
+          new Pair("embeddings 256x1536, float JSON", EmbeddingsResponseBenchmark.class, "floatJson", Metric.TIME, Double.NaN, 16),
+          new Pair("tool loop, one round (2 calls)", ToolLoopBenchmark.class, "round", Metric.TIME, Double.NaN, 60),
           // The reference is the floor: a loop that only reads as many floats as the search scans.
-          new Pair("knowledge base, top-10 of 100,000 x 1536", KnowledgeSearchBenchmark.class, "library", "reference", Metric.TIME, Double.NaN, 5));
+          new Pair("knowledge base, top-10 of 100,000 x 1536", KnowledgeSearchBenchmark.class, "search", Metric.TIME, Double.NaN, 8));
 
   private static final String ALLOCATION_KEY = "gc.alloc.rate.norm";
 
@@ -117,7 +117,8 @@ public final class Ratios {
     int rounds = 1;
     // Null: each pair's own warmup.
     @Nullable Integer warmupIterations;
-    int iterations = 5;
+    // Measured iterations of each side; a run measures twice as many, the sides taking turns.
+    int iterations = 6;
     int iterationSeconds = 1;
     @Nullable Pattern only;
     Path logs = Path.of("benchmarks", "target", "ratios");
@@ -153,7 +154,7 @@ public final class Ratios {
           case "--quick":
             settings.rounds = 1;
             settings.warmupIterations = 8;
-            settings.iterations = 3;
+            settings.iterations = 2;
             break;
           case "--list":
             settings.list = true;
@@ -201,11 +202,11 @@ public final class Ratios {
             "\n",
             "usage: java -cp benchmarks/target/benchmarks.jar dev.openaiconnector.benchmarks.Ratios [options]",
             "  --rounds N       rounds; each runs every benchmark once, in a fork of its own (default 1)",
-            "  --warmup N       warmup iterations of every fork (default: each pair's own, 5 to 50)",
-            "  --iterations N   measured iterations per fork (default 5)",
+            "  --warmup N       warmup iterations of every fork, both sides together (default: each pair's own, 8 to 60)",
+            "  --iterations N   measured iterations of each side per fork, taking turns (default 6)",
             "  --seconds N      seconds per iteration (default 1)",
             "  --only REGEX     only the pairs whose name matches, e.g. --only 'chat|stream'",
-            "  --quick          1 round, 8 warmup and 3 measured iterations: a first look, not settled",
+            "  --quick          1 round, 8 warmup and 2+2 measured iterations: a first look, not settled",
             "  --logs DIR       where JMH's output of each run goes (default benchmarks/target/ratios)",
             "  --markdown FILE  also write the table as Markdown",
             "  --list           list the pairs and exit"));
@@ -228,29 +229,19 @@ public final class Ratios {
     if (settings.list || pairs.isEmpty()) {
       for (Pair pair : PAIRS) {
         System.out.printf(
-            "%-34s %s.%s / %s%n",
-            pair.name(), pair.benchmark().getSimpleName(), pair.library(), pair.reference());
+            "%-42s %s.%s%n", pair.name(), pair.benchmark().getSimpleName(), pair.method());
       }
       System.exit(pairs.isEmpty() ? 2 : 0);
     }
 
-    // Each distinct method runs once per round, whatever number of pairs read it, with the
-    // longest warmup of those pairs.
-    List<List<String>> methodPairs = new ArrayList<>();
-    Set<String> seen = new LinkedHashSet<>();
+    // Each method runs once per round, whatever number of pairs read it, with the longest warmup
+    // of those pairs.
     Map<String, Integer> warmups = new LinkedHashMap<>();
     for (Pair pair : pairs) {
-      String library = pair.benchmark().getName() + "." + pair.library();
-      String reference = pair.benchmark().getName() + "." + pair.reference();
-      if (seen.add(library + "|" + reference)) {
-        methodPairs.add(List.of(library, reference));
-      }
-      int warmup =
-          settings.warmupIterations != null ? settings.warmupIterations : pair.warmup();
-      warmups.merge(library, warmup, Math::max);
-      warmups.merge(reference, warmup, Math::max);
+      int warmup = settings.warmupIterations != null ? settings.warmupIterations : pair.warmup();
+      warmups.merge(pair.fullMethod(), warmup, Math::max);
     }
-    int runs = methodPairs.size() * 2 * settings.rounds;
+    int runs = warmups.size() * settings.rounds;
     Path logs =
         settings.logs.resolve(
             LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -259,7 +250,7 @@ public final class Ratios {
     String loadBefore = loadAverage();
     long started = System.nanoTime();
     System.out.printf(
-        "%d pairs, %d rounds, %d runs of %s+%d iterations of %d s; JMH logs in %s%n",
+        "%d pairs, %d rounds, %d runs of %s+%dx2 iterations of %d s; JMH logs in %s%n",
         pairs.size(), settings.rounds, runs, warmupText(warmups.values()), settings.iterations,
         settings.iterationSeconds, logs);
     // method -> one result per round
@@ -267,23 +258,23 @@ public final class Ratios {
     List<String> errors = new ArrayList<>();
     int run = 0;
     for (int round = 1; round <= settings.rounds; round++) {
-      for (List<String> methods : methodPairs) {
-        List<String> order = round % 2 == 1 ? methods : List.of(methods.get(1), methods.get(0));
-        for (String method : order) {
-          run++;
-          Measured measured = runOnce(method, warmups.get(method), round, settings, logs);
-          results.computeIfAbsent(method, k -> new ArrayList<>()).add(measured);
-          String elapsed = minutes(System.nanoTime() - started);
-          if (measured.error != null) {
-            errors.add(method + ": " + measured.error);
-            System.out.printf("[%2d/%d %s] %-60s FAILED: %s%n", run, runs, elapsed, shortName(method), measured.error);
-          } else {
-            System.out.printf(
-                "[%2d/%d %s] %-48s %10s ± %-9s %-6s %13s %10s us cpu/op%n",
-                run, runs, elapsed, shortName(method),
-                number(measured.score), number(measured.error()), measured.unit,
-                bytes(measured.allocation), number(measured.cpu));
-          }
+      for (Map.Entry<String, Integer> method : warmups.entrySet()) {
+        run++;
+        Measured measured = runOnce(method.getKey(), method.getValue(), round, settings, logs);
+        results.computeIfAbsent(method.getKey(), k -> new ArrayList<>()).add(measured);
+        String elapsed = minutes(System.nanoTime() - started);
+        if (measured.error != null) {
+          errors.add(method.getKey() + ": " + measured.error);
+          System.out.printf(
+              "[%2d/%d %s] %-40s FAILED: %s%n",
+              run, runs, elapsed, shortName(method.getKey()), measured.error);
+        } else {
+          System.out.printf(
+              "[%2d/%d %s] %-40s library %10s, reference %10s %-6s; %13s / %-13s%n",
+              run, runs, elapsed, shortName(method.getKey()),
+              number(measured.median(true, Metric.TIME)), number(measured.median(false, Metric.TIME)),
+              measured.unit, bytes(measured.median(true, Metric.ALLOCATION)),
+              bytes(measured.median(false, Metric.ALLOCATION)));
         }
       }
     }
@@ -291,16 +282,12 @@ public final class Ratios {
 
     List<Row> rows = new ArrayList<>();
     for (Pair pair : pairs) {
-      rows.add(
-          Row.of(
-              pair,
-              results.get(pair.benchmark().getName() + "." + pair.library()),
-              results.get(pair.benchmark().getName() + "." + pair.reference())));
+      rows.add(Row.of(pair, results.get(pair.fullMethod())));
     }
     String header =
         String.format(
             Locale.ROOT,
-            "%s, %d cores, %s; %d rounds of %s+%d x %d s; load average %s at the start, %s at the"
+            "%s, %d cores, %s; %d rounds of %s+%dx2 x %d s; load average %s at the start, %s at the"
                 + " end; %s in all",
             System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
             Runtime.getRuntime().availableProcessors(),
@@ -316,18 +303,8 @@ public final class Ratios {
       }
       Pair cpu =
           new Pair(
-              pair.name(),
-              pair.benchmark(),
-              pair.library(),
-              pair.reference(),
-              Metric.CPU,
-              Double.NaN,
-              pair.warmup());
-      cpuRows.add(
-          Row.of(
-              cpu,
-              results.get(pair.benchmark().getName() + "." + pair.library()),
-              results.get(pair.benchmark().getName() + "." + pair.reference())));
+              pair.name(), pair.benchmark(), pair.method(), Metric.CPU, Double.NaN, pair.warmup());
+      cpuRows.add(Row.of(cpu, results.get(pair.fullMethod())));
     }
     System.out.println();
     System.out.println(header);
@@ -337,6 +314,10 @@ public final class Ratios {
             + " JIT or GC threads), from the same runs; for information: steadier than the times"
             + " when the machine is busy");
     System.out.println(text(cpuRows));
+    System.out.println(
+        "Ratio: the median over the measured iterations of each library iteration against the"
+            + " reference iteration next to it in the same JVM; range: the lowest and highest of"
+            + " those.");
     if (settings.markdown != null) {
       Files.writeString(
           settings.markdown,
@@ -355,21 +336,45 @@ public final class Ratios {
     }
   }
 
-  /** One fork of one benchmark method. */
-  static final class Measured {
-    double score = Double.NaN;
-    double scoreError = Double.NaN;
-    double allocation = Double.NaN;
-    double cpu = Double.NaN;
-    String unit = "";
-    @Nullable String error;
-
-    double error() {
-      return scoreError;
+  /**
+   * One measured iteration of a run.
+   *
+   * @param library whether the library ran in it, else the reference
+   * @param score the primary result: time per operation or operations per second
+   * @param allocation bytes allocated per operation
+   * @param cpu CPU time of the Java threads per operation, in microseconds
+   */
+  record Iteration(boolean library, double score, double allocation, double cpu) {
+    double value(Metric metric) {
+      switch (metric) {
+        case ALLOCATION:
+          return allocation;
+        case CPU:
+          return cpu;
+        default:
+          return score;
+      }
     }
   }
 
-  // "5-50" when the pairs' warmups differ.
+  /** One fork of one benchmark method: its measured iterations, in order. */
+  static final class Measured {
+    final List<Iteration> iterations = new ArrayList<>();
+    String unit = "";
+    @Nullable String error;
+
+    double median(boolean library, Metric metric) {
+      List<Double> values = new ArrayList<>();
+      for (Iteration iteration : iterations) {
+        if (iteration.library() == library) {
+          values.add(iteration.value(metric));
+        }
+      }
+      return values.isEmpty() ? Double.NaN : Ratios.median(values);
+    }
+  }
+
+  // "8-60" when the pairs' warmups differ.
   private static String warmupText(Collection<Integer> warmups) {
     int min = warmups.stream().mapToInt(Integer::intValue).min().orElse(0);
     int max = warmups.stream().mapToInt(Integer::intValue).max().orElse(0);
@@ -383,10 +388,11 @@ public final class Ratios {
     Options options =
         new OptionsBuilder()
             .include("^" + Pattern.quote(method) + "$")
+            .param("side", "alternating")
             .forks(1)
             .warmupIterations(warmup)
             .warmupTime(TimeValue.seconds(settings.iterationSeconds))
-            .measurementIterations(settings.iterations)
+            .measurementIterations(2 * settings.iterations)
             .measurementTime(TimeValue.seconds(settings.iterationSeconds))
             .addProfiler(GCProfiler.class)
             .addProfiler(CpuTimeProfiler.class)
@@ -402,23 +408,27 @@ public final class Ratios {
         measured.error = "no result (see " + log + ")";
         return measured;
       }
-      RunResult result = results.iterator().next();
-      Result<?> primary = result.getPrimaryResult();
-      measured.score = primary.getScore();
-      measured.scoreError = primary.getScoreError();
-      measured.unit = primary.getScoreUnit();
-      Result<?> allocation = result.getSecondaryResults().get(ALLOCATION_KEY);
-      if (allocation != null) {
-        measured.allocation = allocation.getScore();
-      }
-      Result<?> cpu = result.getSecondaryResults().get(CpuTimeProfiler.THREADS_KEY);
-      if (cpu != null) {
-        measured.cpu = cpu.getScore();
+      int i = 0;
+      for (BenchmarkResult fork : results.iterator().next().getBenchmarkResults()) {
+        for (IterationResult iteration : fork.getIterationResults()) {
+          measured.unit = iteration.getPrimaryResult().getScoreUnit();
+          measured.iterations.add(
+              new Iteration(
+                  Side.isLibrary(i++),
+                  iteration.getPrimaryResult().getScore(),
+                  secondary(iteration, ALLOCATION_KEY),
+                  secondary(iteration, CpuTimeProfiler.THREADS_KEY)));
+        }
       }
     } catch (RunnerException | RuntimeException e) {
       measured.error = e.getClass().getSimpleName() + " (see " + log + ")";
     }
     return measured;
+  }
+
+  private static double secondary(IterationResult iteration, String key) {
+    Result<?> result = iteration.getSecondaryResults().get(key);
+    return result == null ? Double.NaN : result.getScore();
   }
 
   /** A line of the table, computed from the rounds. */
@@ -429,51 +439,45 @@ public final class Ratios {
       String unit,
       double ratio,
       double lowest,
-      double highest,
-      int rounds) {
+      double highest) {
 
-    static Row of(Pair pair, @Nullable List<Measured> library, @Nullable List<Measured> reference) {
+    static Row of(Pair pair, @Nullable List<Measured> rounds) {
+      Metric metric = pair.metric();
       List<Double> ratios = new ArrayList<>();
-      List<Double> libraryScores = new ArrayList<>();
-      List<Double> referenceScores = new ArrayList<>();
+      List<Double> libraryValues = new ArrayList<>();
+      List<Double> referenceValues = new ArrayList<>();
       String unit = "";
-      int rounds = library == null || reference == null ? 0 : Math.min(library.size(), reference.size());
-      for (int i = 0; i < rounds; i++) {
-        Measured a = library.get(i);
-        Measured b = reference.get(i);
-        double x = value(pair.metric(), a);
-        double y = value(pair.metric(), b);
-        if (a.error != null || b.error != null || !(x > 0) || !(y > 0)) {
+      for (Measured round : rounds == null ? List.<Measured>of() : rounds) {
+        if (round.error != null) {
           continue;
         }
-        unit = pair.metric() == Metric.ALLOCATION ? "B/op" : pair.metric() == Metric.CPU ? "us/op" : a.unit;
-        libraryScores.add(x);
-        referenceScores.add(y);
-        ratios.add(pair.metric() == Metric.THROUGHPUT ? y / x : x / y);
+        unit = metric == Metric.ALLOCATION ? "B/op" : metric == Metric.CPU ? "us/op" : round.unit;
+        // Iterations 2k and 2k+1 are one library and one reference iteration, side by side.
+        List<Iteration> iterations = round.iterations;
+        for (int i = 0; i + 1 < iterations.size(); i += 2) {
+          Iteration first = iterations.get(i);
+          Iteration second = iterations.get(i + 1);
+          double library = (first.library() ? first : second).value(metric);
+          double reference = (first.library() ? second : first).value(metric);
+          if (first.library() == second.library() || !(library > 0) || !(reference > 0)) {
+            continue;
+          }
+          libraryValues.add(library);
+          referenceValues.add(reference);
+          ratios.add(metric == Metric.THROUGHPUT ? reference / library : library / reference);
+        }
       }
       if (ratios.isEmpty()) {
-        return new Row(pair, Double.NaN, Double.NaN, unit, Double.NaN, Double.NaN, Double.NaN, 0);
+        return new Row(pair, Double.NaN, Double.NaN, unit, Double.NaN, Double.NaN, Double.NaN);
       }
       return new Row(
           pair,
-          median(libraryScores),
-          median(referenceScores),
+          median(libraryValues),
+          median(referenceValues),
           unit,
           median(ratios),
           ratios.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
-          ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow(),
-          ratios.size());
-    }
-
-    static double value(Metric metric, Measured measured) {
-      switch (metric) {
-        case ALLOCATION:
-          return measured.allocation;
-        case CPU:
-          return measured.cpu;
-        default:
-          return measured.score;
-      }
+          ratios.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
     }
 
     String result() {
@@ -494,9 +498,7 @@ public final class Ratios {
       if (Double.isNaN(ratio)) {
         return "-";
       }
-      return rounds > 1
-          ? String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", ratio, lowest, highest)
-          : String.format(Locale.ROOT, "%.2f", ratio);
+      return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", ratio, lowest, highest);
     }
 
     String score(double value) {
@@ -522,7 +524,7 @@ public final class Ratios {
 
   private static String markdown(List<Row> rows) {
     StringBuilder table = new StringBuilder();
-    table.append("| benchmark | library | reference | ratio (range over rounds) | target | result |\n");
+    table.append("| benchmark | library | reference | ratio (range over iteration pairs) | target | result |\n");
     table.append("|---|---:|---:|---:|---:|---|\n");
     for (Row row : rows) {
       table.append(

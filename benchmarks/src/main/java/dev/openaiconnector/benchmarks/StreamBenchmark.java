@@ -34,7 +34,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * against the reference. The library's side is {@link Connector#stream(ChatRequest)}: every delta
  * through the iterator, then the assembled {@link ChatStream#response()}; the reference reads the
  * lines, parses each chunk with Jackson and appends the text. Both check the whole text, the finish
- * reason and the usage.
+ * reason and the usage. Both sides run in the same JVM, one iteration each in turn ({@link Side}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -68,26 +68,16 @@ public class StreamBenchmark {
   }
 
   /**
-   * The library.
+   * One stream read to its end, by the library or the reference as {@code side} says.
    *
    * @param clients the server and clients
-   * @param blackhole takes every delta
+   * @param side the side of this iteration
+   * @param blackhole takes every delta of the library's stream
    * @return the assembled answer
    */
   @Benchmark
-  public ChatResponse library(Clients clients, Blackhole blackhole) {
-    return viaLibrary(clients, blackhole);
-  }
-
-  /**
-   * The reference.
-   *
-   * @param clients the server and clients
-   * @return the assembled answer
-   */
-  @Benchmark
-  public StreamResult reference(Clients clients) {
-    return viaReference(clients);
+  public Object stream(Clients clients, Side side, Blackhole blackhole) {
+    return side.library ? viaLibrary(clients, blackhole) : viaReference(clients);
   }
 
   private static ChatResponse viaLibrary(Clients clients, Blackhole blackhole) {

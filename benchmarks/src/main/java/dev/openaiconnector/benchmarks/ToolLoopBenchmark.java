@@ -39,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * checks the arguments against the tool's schema, binds them to a record, runs the handler and
  * writes its result as JSON. The reference does the two requests itself: Jackson binds the
  * arguments to the same record (no schema check) and writes the result. The score is the time
- * of the whole round, so the ratio's distance from 1 is the loop's overhead.
+ * of the whole round, so the ratio's distance from 1 is the loop's overhead. Both sides run in the
+ * same JVM, one iteration each in turn ({@link Side}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -109,25 +110,15 @@ public class ToolLoopBenchmark {
   }
 
   /**
-   * The library.
+   * One round, by the library or the reference as {@code side} says.
    *
    * @param clients the server and clients
+   * @param side the side of this iteration
    * @return the final answer
    */
   @Benchmark
-  public ChatResponse library(Clients clients) {
-    return viaLibrary(clients);
-  }
-
-  /**
-   * The reference.
-   *
-   * @param clients the server and clients
-   * @return the final answer
-   */
-  @Benchmark
-  public ChatResult reference(Clients clients) {
-    return viaReference(clients);
+  public Object round(Clients clients, Side side) {
+    return side.library ? viaLibrary(clients) : viaReference(clients);
   }
 
   private static ChatResponse viaLibrary(Clients clients) {
