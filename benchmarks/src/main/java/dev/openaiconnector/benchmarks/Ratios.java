@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -275,6 +276,8 @@ public final class Ratios {
               number(measured.median(true, Metric.TIME)), number(measured.median(false, Metric.TIME)),
               measured.unit, bytes(measured.median(true, Metric.ALLOCATION)),
               bytes(measured.median(false, Metric.ALLOCATION)));
+          System.out.printf(
+              "%24s CPU: %s; %s%n", "", measured.cpuByThreads(true), measured.cpuByThreads(false));
         }
       }
     }
@@ -343,8 +346,18 @@ public final class Ratios {
    * @param score the primary result: time per operation or operations per second
    * @param allocation bytes allocated per operation
    * @param cpu CPU time of the Java threads per operation, in microseconds
+   * @param callerCpu the part of it on the benchmark's threads
+   * @param httpCpu the part on the JDK HTTP clients' threads
+   * @param serverCpu the part on the loopback server's threads
    */
-  record Iteration(boolean library, double score, double allocation, double cpu) {
+  record Iteration(
+      boolean library,
+      double score,
+      double allocation,
+      double cpu,
+      double callerCpu,
+      double httpCpu,
+      double serverCpu) {
     double value(Metric metric) {
       switch (metric) {
         case ALLOCATION:
@@ -364,13 +377,28 @@ public final class Ratios {
     @Nullable String error;
 
     double median(boolean library, Metric metric) {
+      return median(library, iteration -> iteration.value(metric));
+    }
+
+    double median(boolean library, ToDoubleFunction<Iteration> value) {
       List<Double> values = new ArrayList<>();
       for (Iteration iteration : iterations) {
         if (iteration.library() == library) {
-          values.add(iteration.value(metric));
+          values.add(value.applyAsDouble(iteration));
         }
       }
       return values.isEmpty() ? Double.NaN : Ratios.median(values);
+    }
+
+    // Where each side's CPU time per operation went, for the log of a run.
+    String cpuByThreads(boolean library) {
+      return String.format(
+          Locale.ROOT,
+          "%s caller %s, HTTP client %s, server %s us/op",
+          library ? "library" : "reference",
+          number(median(library, Iteration::callerCpu)),
+          number(median(library, Iteration::httpCpu)),
+          number(median(library, Iteration::serverCpu)));
     }
   }
 
@@ -417,7 +445,10 @@ public final class Ratios {
                   Side.isLibrary(i++),
                   iteration.getPrimaryResult().getScore(),
                   secondary(iteration, ALLOCATION_KEY),
-                  secondary(iteration, CpuTimeProfiler.THREADS_KEY)));
+                  secondary(iteration, CpuTimeProfiler.THREADS_KEY),
+                  secondary(iteration, CpuTimeProfiler.CALLER_KEY),
+                  secondary(iteration, CpuTimeProfiler.HTTP_KEY),
+                  secondary(iteration, CpuTimeProfiler.SERVER_KEY)));
         }
       }
     } catch (RunnerException | RuntimeException e) {

@@ -500,7 +500,7 @@ public final class HttpFailures {
    * @param headers the response headers, case-insensitive
    * @return the request id, or null
    */
-  public @Nullable String requestId(Map<String, Collection<String>> headers) {
+  private @Nullable String requestId(Map<String, Collection<String>> headers) {
     for (int i = 0, n = requestIdHeaders.size(); i < n; i++) {
       String id = first(headers, requestIdHeaders.get(i));
       if (id != null) {

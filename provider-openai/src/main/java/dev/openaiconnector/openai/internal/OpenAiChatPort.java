@@ -87,7 +87,7 @@ public final class OpenAiChatPort implements ChatPort {
       }
       try {
         return mapping.fromDto(
-            dto, failures.requestId(headers), RateLimitHeaders.from(headers), details);
+            dto, details.requestId(), RateLimitHeaders.from(headers), details);
       } catch (UnexpectedResponseException e) {
         throw e;
       } catch (RuntimeException e) {

@@ -112,7 +112,7 @@ public final class OpenAiEmbeddingsPort implements EmbeddingsPort {
       // Servers that speak the protocol loosely may leave the model out: the request names it.
       String model = decoded.model() == null ? request.model() : decoded.model();
       return new EmbeddingResponse(
-          embeddings, model, TokenUsage.of(decoded.promptTokens(), 0), failures.requestId(headers));
+          embeddings, model, TokenUsage.of(decoded.promptTokens(), 0), details.requestId());
     }
   }
 }

@@ -93,7 +93,7 @@ public final class OpenAiImagesPort implements ImagesPort {
       }
       ErrorDetails details = failures.details(status, headers);
       try {
-        return decode(bytes, request.outputFormat(), failures.requestId(headers));
+        return decode(bytes, request.outputFormat(), details.requestId());
       } catch (IOException e) {
         throw failures.unreadable(WHAT, e, bytes.length, details);
       } catch (Malformed e) {
