@@ -541,7 +541,7 @@ public final class Ratios {
   }
 
   private static String text(List<Row> rows) {
-    String format = "%-32s %18s %18s %20s %8s %6s%n";
+    String format = "%-42s %16s %16s %18s %8s %6s%n";
     StringBuilder table = new StringBuilder();
     table.append(String.format(Locale.ROOT, format, "benchmark", "library", "reference", "ratio (range)", "target", "result"));
     for (Row row : rows) {
