@@ -1,21 +1,30 @@
 package dev.openaiconnector.openai.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openaiconnector.testkit.FakeOpenAiServer;
 import dev.openaiconnector.testkit.FakeResponse;
 import dev.openaiconnector.testkit.RecordedRequest;
 import feign.Request;
 import feign.RequestTemplate;
+import com.sun.net.httpserver.HttpServer;
 import feign.Response;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +86,61 @@ class DeadlineClientTest {
     assertThat(sent.header("Content-Length")).hasValue(String.valueOf(BODY.length()));
     assertThat(sent.header("Authorization")).hasValue("Bearer sk-test");
     assertThat(sent.body()).isEqualTo(BODY);
+  }
+
+  @Test
+  void decodesAGzippedPlainBody() throws IOException {
+    byte[] json = "{\"id\":\"chatcmpl-1\"}".getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {
+      out.write(json);
+    }
+    try (Response response = executeAgainst("gzip", gzipped.toByteArray())) {
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.body().asInputStream().readAllBytes()).isEqualTo(json);
+      // The decoded length is not known in advance.
+      assertThat(response.body().length()).isNull();
+    }
+  }
+
+  @Test
+  void failsOnAGzipBodyThatIsNotGzip() {
+    byte[] notGzip = "{\"id\":\"chatcmpl-1\"}".getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> executeAgainst("gzip", notGzip).close())
+        .isInstanceOf(ZipException.class);
+  }
+
+  // A server that answers every call with these bytes and this Content-Encoding; the fake
+  // OpenAI server sends text bodies only.
+  private Response executeAgainst(String encoding, byte[] body) throws IOException {
+    HttpServer raw = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    raw.createContext(
+        "/",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.getResponseHeaders().add("Content-Encoding", encoding);
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    raw.start();
+    try {
+      URI url = URI.create("http://127.0.0.1:" + raw.getAddress().getPort() + "/chat/completions");
+      Request request =
+          Request.create(
+              Request.HttpMethod.POST,
+              url.toString(),
+              Map.of("Content-Type", List.of("application/json")),
+              BODY.getBytes(StandardCharsets.UTF_8),
+              StandardCharsets.UTF_8,
+              null);
+      return client.execute(request, options());
+    } finally {
+      raw.stop(0);
+    }
   }
 
   @Test
