@@ -112,9 +112,8 @@ public final class Ratios {
 
   /** The settings of a run, from the command line. */
   static final class Settings {
-    // The library runs more code than the reference, so it takes longer to compile: on two busy
-    // cores a stream settled only after 25 to 40 s. One long round is fairer than two short ones;
-    // --rounds 2 takes twice as long and shows the spread.
+    // One JVM per pair: the sides take turns in it, so a round's ratio is steady; the library's
+    // JVM-to-JVM spread (the chat call's callers: 63 to 85 us) needs --rounds 3 to average out.
     int rounds = 1;
     // Null: each pair's own warmup.
     @Nullable Integer warmupIterations;
