@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 import org.junit.jupiter.api.AfterEach;
@@ -100,6 +101,19 @@ class DeadlineClientTest {
       assertThat(response.body().asInputStream().readAllBytes()).isEqualTo(json);
       // The decoded length is not known in advance.
       assertThat(response.body().length()).isNull();
+    }
+  }
+
+  @Test
+  void decodesADeflatedPlainBody() throws IOException {
+    byte[] json = "{\"id\":\"chatcmpl-2\"}".getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream deflated = new ByteArrayOutputStream();
+    // HTTP's deflate is the zlib format, which DeflaterOutputStream writes.
+    try (DeflaterOutputStream out = new DeflaterOutputStream(deflated)) {
+      out.write(json);
+    }
+    try (Response response = executeAgainst("deflate", deflated.toByteArray())) {
+      assertThat(response.body().asInputStream().readAllBytes()).isEqualTo(json);
     }
   }
 
