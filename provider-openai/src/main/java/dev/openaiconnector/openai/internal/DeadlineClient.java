@@ -372,19 +372,18 @@ public final class DeadlineClient implements Client {
 
     @Override
     public HttpResponse.BodySubscriber<byte[]> apply(HttpResponse.ResponseInfo info) {
-      BodyBytes body =
-          deadline == null
-              ? new BodyBytes(0, false)
-              : new BodyBytes(System.nanoTime() + deadline.remainingNanos(), true);
+      if (deadline == null) {
+        return HttpResponse.BodySubscribers.fromSubscriber(
+            new BodyBytes(0, false), BodyBytes::join);
+      }
+      BodyBytes body = new BodyBytes(System.nanoTime() + deadline.remainingNanos(), true);
       HttpResponse.BodySubscriber<byte[]> subscriber =
           HttpResponse.BodySubscribers.fromSubscriber(body, BodyBytes::join);
       body.subscriber = subscriber;
-      if (deadline != null) {
-        try {
-          watch(body);
-        } catch (ProviderClosedException closed) {
-          body.fail(closed);
-        }
+      try {
+        watch(body);
+      } catch (ProviderClosedException closed) {
+        body.fail(closed);
       }
       return subscriber;
     }
@@ -398,7 +397,8 @@ public final class DeadlineClient implements Client {
     // Set once: by the end of the body, its failure, or the deadline.
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Flow.@Nullable Subscription subscription;
-    // The JDK's adapter around this, whose body the client waits for; set before it is used.
+    // The JDK's adapter around this, whose body the client waits for; set, for a watched body,
+    // before it is watched (only the deadline and the provider's closing fail a body).
     volatile HttpResponse.@Nullable BodySubscriber<byte[]> subscriber;
 
     BodyBytes(long deadline, boolean isWatched) {

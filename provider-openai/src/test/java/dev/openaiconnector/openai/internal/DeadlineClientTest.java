@@ -28,6 +28,8 @@ import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link DeadlineClient} is a Feign {@link feign.Client}: it sends requests built by Feign's own
@@ -89,31 +91,23 @@ class DeadlineClientTest {
     assertThat(sent.body()).isEqualTo(BODY);
   }
 
-  @Test
-  void decodesAGzippedPlainBody() throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip", "deflate"})
+  void decodesACompressedPlainBody(String encoding) throws IOException {
     byte[] json = "{\"id\":\"chatcmpl-1\"}".getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
-    try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {
+    ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+    // HTTP's deflate is the zlib format, which DeflaterOutputStream writes.
+    try (OutputStream out =
+        encoding.equals("gzip")
+            ? new GZIPOutputStream(compressed)
+            : new DeflaterOutputStream(compressed)) {
       out.write(json);
     }
-    try (Response response = executeAgainst("gzip", gzipped.toByteArray())) {
+    try (Response response = executeAgainst(encoding, compressed.toByteArray())) {
       assertThat(response.status()).isEqualTo(200);
       assertThat(response.body().asInputStream().readAllBytes()).isEqualTo(json);
       // The decoded length is not known in advance.
       assertThat(response.body().length()).isNull();
-    }
-  }
-
-  @Test
-  void decodesADeflatedPlainBody() throws IOException {
-    byte[] json = "{\"id\":\"chatcmpl-2\"}".getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream deflated = new ByteArrayOutputStream();
-    // HTTP's deflate is the zlib format, which DeflaterOutputStream writes.
-    try (DeflaterOutputStream out = new DeflaterOutputStream(deflated)) {
-      out.write(json);
-    }
-    try (Response response = executeAgainst("deflate", deflated.toByteArray())) {
-      assertThat(response.body().asInputStream().readAllBytes()).isEqualTo(json);
     }
   }
 
