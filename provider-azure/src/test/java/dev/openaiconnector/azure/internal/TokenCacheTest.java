@@ -153,16 +153,8 @@ class TokenCacheTest {
   void fiftyConcurrentCallersCauseExactlyOneFetch() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     ScriptedSource source = new ScriptedSource();
-    source.then(
-        () -> {
-          try {
-            // Holds the fetch open so that the other callers find it in flight.
-            release.await(10, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return token("shared", Duration.ofHours(1));
-        });
+    // Holds the fetch open so that the other callers find it in flight.
+    source.then(afterRelease(release, () -> token("shared", Duration.ofHours(1))));
     TokenCache cache = cache(source);
     int callers = 50;
     CyclicBarrier start = new CyclicBarrier(callers + 1);
@@ -199,12 +191,7 @@ class TokenCacheTest {
         .then(
             () -> {
               fetching.countDown();
-              try {
-                release.await(10, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              return token("new", Duration.ofHours(1));
+              return afterRelease(release, () -> token("new", Duration.ofHours(1))).get();
             });
     TokenCache cache = cache(source);
     cache.get();
@@ -300,14 +287,11 @@ class TokenCacheTest {
     CountDownLatch release = new CountDownLatch(1);
     ScriptedSource source = new ScriptedSource();
     source.then(
-        () -> {
-          try {
-            release.await(10, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          throw refused();
-        });
+        afterRelease(
+            release,
+            () -> {
+              throw refused();
+            }));
     TokenCache cache = cache(source);
     int callers = 10;
     CyclicBarrier start = new CyclicBarrier(callers + 1);
@@ -362,15 +346,7 @@ class TokenCacheTest {
   void callersGiveUpAfterTheBoundedWaitAndTheFetchGoesOn() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     ScriptedSource source = new ScriptedSource();
-    source.then(
-        () -> {
-          try {
-            release.await(10, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return token("late", Duration.ofHours(1));
-        });
+    source.then(afterRelease(release, () -> token("late", Duration.ofHours(1))));
     TokenCache cache = new TokenCache(source, clock, Duration.ofMinutes(5), Duration.ofMillis(50));
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
@@ -405,18 +381,23 @@ class TokenCacheTest {
     }
   }
 
+  /** An answer given only when released, or after ten seconds: a fetch held in flight. */
+  private static Supplier<AccessToken> afterRelease(
+      CountDownLatch release, Supplier<AccessToken> answer) {
+    return () -> {
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return answer.get();
+    };
+  }
+
   /** A source whose first fetch answers only when released, or after ten seconds. */
   private ScriptedSource heldUntil(CountDownLatch release, String value) {
     ScriptedSource source = new ScriptedSource();
-    source.then(
-        () -> {
-          try {
-            release.await(10, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return token(value, Duration.ofHours(1));
-        });
+    source.then(afterRelease(release, () -> token(value, Duration.ofHours(1))));
     return source;
   }
 
@@ -479,15 +460,7 @@ class TokenCacheTest {
     ScriptedSource source = new ScriptedSource();
     source
         .then(() -> token("old", Duration.ofHours(1)))
-        .then(
-            () -> {
-              try {
-                release.await(10, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              return token("new", Duration.ofHours(1));
-            });
+        .then(afterRelease(release, () -> token("new", Duration.ofHours(1))));
     TokenCache cache = cache(source);
     cache.get();
     clock.advance(Duration.ofMinutes(56));
@@ -653,15 +626,12 @@ class TokenCacheTest {
     ScriptedSource source = new ScriptedSource();
     source
         .then(
-            () -> {
-              try {
-                release.await(10, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              throw new CallInterruptedException(
-                  "interrupted", ErrorDetails.ofProvider("azure"), null);
-            })
+            afterRelease(
+                release,
+                () -> {
+                  throw new CallInterruptedException(
+                      "interrupted", ErrorDetails.ofProvider("azure"), null);
+                }))
         .then(() -> token("t2", Duration.ofHours(1)));
     TokenCache cache = cache(source);
     ExecutorService pool = Executors.newFixedThreadPool(2);
