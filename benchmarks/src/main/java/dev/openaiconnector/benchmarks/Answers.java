@@ -134,7 +134,7 @@ final class Answers {
     throw new IllegalStateException("no answer for " + path);
   }
 
-  private static String chatBody() {
+  static String chatBody() {
     return "{\n"
         + "  \"id\": \"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\n"
         + "  \"object\": \"chat.completion\",\n"

@@ -41,16 +41,15 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpHeaders;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -334,19 +333,16 @@ public class EmbeddingsBenchmark {
 
   /** Answers every embeddings call with the same body, without HTTP. */
   static final class InMemoryApi implements OpenAiHttpApi {
-    private static final Map<String, Collection<String>> HEADERS = headers();
+    private static final HttpHeaders HEADERS =
+        HttpHeaders.of(
+            Map.of(
+                "content-type", List.of("application/json"), "x-request-id", List.of("req_bench")),
+            (name, value) -> true);
 
     private final byte[] body;
 
     InMemoryApi(byte[] body) {
       this.body = body;
-    }
-
-    private static Map<String, Collection<String>> headers() {
-      Map<String, Collection<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-      headers.put("content-type", List.of("application/json"));
-      headers.put("x-request-id", List.of("req_bench"));
-      return headers;
     }
 
     @Override
@@ -357,8 +353,9 @@ public class EmbeddingsBenchmark {
               Request.create(
                   Request.HttpMethod.POST, url.toString(), Map.of(), null, null, null))
           .status(200)
-          .headers(HEADERS)
-          .body(new DeadlineClient.BufferedBody(body), body.length)
+          .body(
+              new DeadlineClient.ReceivedBody(
+                  new DeadlineClient.BufferedBody(body), body.length, HEADERS))
           .build();
     }
 

@@ -244,7 +244,7 @@ final class LoopbackServer implements AutoCloseable {
     return concat(all, "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
   }
 
-  private static String commonHeaders(String contentType) {
+  static String commonHeaders(String contentType) {
     return "Date: Tue, 26 Nov 2024 08:00:00 GMT\r\n"
         + "Content-Type: " + contentType + "\r\n"
         + "Connection: keep-alive\r\n"

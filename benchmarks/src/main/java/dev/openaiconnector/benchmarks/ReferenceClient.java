@@ -63,12 +63,28 @@ final class ReferenceClient {
   private final URI floatEmbeddingsUrl;
 
   ReferenceClient(URI root, String basePath) {
-    boolean cleartext = "http".equalsIgnoreCase(root.getScheme());
-    this.http =
+    this(
+        root,
+        basePath,
         HttpClient.newBuilder()
-            .version(cleartext ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
+            .version(
+                "http".equalsIgnoreCase(root.getScheme())
+                    ? HttpClient.Version.HTTP_1_1
+                    : HttpClient.Version.HTTP_2)
             .connectTimeout(CONNECT_TIMEOUT)
-            .build();
+            .build());
+  }
+
+  /**
+   * A reference client on a given {@link HttpClient}, for {@link CallerPathBenchmark}'s client that
+   * answers from memory.
+   *
+   * @param root the server's root URL
+   * @param basePath the base path of the calls
+   * @param http sends every request
+   */
+  ReferenceClient(URI root, String basePath, HttpClient http) {
+    this.http = http;
     this.chatUrl = URI.create(root + basePath + "/chat/completions");
     this.embeddingsUrl = URI.create(root + basePath + "/embeddings");
     this.floatEmbeddingsUrl = URI.create(root + "/float/v1/embeddings");

@@ -69,7 +69,7 @@ public final class OpenAiChatPort implements ChatPort {
         sender.send(deadline, options -> api.createChatCompletion(url, body, options));
     try (response) {
       int status = response.status();
-      Map<String, Collection<String>> headers = response.headers();
+      Map<String, Collection<String>> headers = DeadlineClient.headersOf(response);
       byte[] bytes = failures.readAll(response);
       wireLog.response(status, bytes);
       if (status >= 400) {

@@ -96,7 +96,7 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
     Response response =
         sender.send(deadline, options -> api.streamChatCompletion(url, body, options));
     int status = response.status();
-    Map<String, Collection<String>> headers = response.headers();
+    Map<String, Collection<String>> headers = DeadlineClient.headersOf(response);
     wireLog.streamResponse(status);
     ErrorDetails details = failures.details(status, headers);
     if (status >= 400) {

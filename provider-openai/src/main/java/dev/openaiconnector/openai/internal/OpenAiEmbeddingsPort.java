@@ -82,7 +82,7 @@ public final class OpenAiEmbeddingsPort implements EmbeddingsPort {
     Response response = sender.send(deadline, options -> api.createEmbeddings(url, body, options));
     try (response) {
       int status = response.status();
-      Map<String, Collection<String>> headers = response.headers();
+      Map<String, Collection<String>> headers = DeadlineClient.headersOf(response);
       byte[] bytes = failures.readAll(response);
       wireLog.response(status, bytes);
       if (status >= 400) {

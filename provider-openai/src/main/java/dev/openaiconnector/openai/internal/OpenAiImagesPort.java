@@ -85,7 +85,7 @@ public final class OpenAiImagesPort implements ImagesPort {
     Response response = sender.send(deadline, options -> api.createImages(url, body, options));
     try (response) {
       int status = response.status();
-      Map<String, Collection<String>> headers = response.headers();
+      Map<String, Collection<String>> headers = DeadlineClient.headersOf(response);
       byte[] bytes = failures.readAll(response);
       wireLog.response(status, bytes);
       if (status >= 400) {

@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -34,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@link DeadlineClient} is a Feign {@link feign.Client}: it sends requests built by Feign's own
  * templates (which name their {@code Content-Length}, a header the JDK client refuses to be given)
- * and answers with Feign's {@link Response}.
+ * and answers with Feign's {@link Response}, whose headers {@link DeadlineClient#headersOf} reads.
  */
 class DeadlineClientTest {
   private static final String BODY = "{\"model\":\"gpt-4o-mini\",\"messages\":[]}";
@@ -77,7 +78,7 @@ class DeadlineClientTest {
 
     try (Response response = client.execute(request, options())) {
       assertThat(response.status()).isEqualTo(200);
-      assertThat(response.headers().get("CONTENT-TYPE"))
+      assertThat(DeadlineClient.headersOf(response).get("CONTENT-TYPE"))
           .singleElement()
           .asString()
           .startsWith("application/json");
@@ -103,7 +104,8 @@ class DeadlineClientTest {
             : new DeflaterOutputStream(compressed)) {
       out.write(json);
     }
-    try (Response response = executeAgainst(encoding, compressed.toByteArray())) {
+    try (Response response =
+        executeAgainst(Map.of("Content-Encoding", List.of(encoding)), compressed.toByteArray())) {
       assertThat(response.status()).isEqualTo(200);
       assertThat(response.body().asInputStream().readAllBytes()).isEqualTo(json);
       // The decoded length is not known in advance.
@@ -115,20 +117,59 @@ class DeadlineClientTest {
   void failsOnAGzipBodyThatIsNotGzip() {
     byte[] notGzip = "{\"id\":\"chatcmpl-1\"}".getBytes(StandardCharsets.UTF_8);
 
-    assertThatThrownBy(() -> executeAgainst("gzip", notGzip).close())
+    assertThatThrownBy(
+            () -> executeAgainst(Map.of("Content-Encoding", List.of("gzip")), notGzip).close())
         .isInstanceOf(ZipException.class);
   }
 
-  // A server that answers every call with these bytes and this Content-Encoding; the fake
-  // OpenAI server sends text bodies only.
-  private Response executeAgainst(String encoding, byte[] body) throws IOException {
+  @Test
+  void readsTheHeadersAsTheJdkClientReceivedThemEveryValueOfEveryName() throws IOException {
+    byte[] json = "{}".getBytes(StandardCharsets.UTF_8);
+    Map<String, List<String>> sent =
+        Map.of(
+            "x-request-id", List.of("req_123"),
+            "Set-Cookie", List.of("a=1", "b=2"),
+            "x-ratelimit-remaining-tokens", List.of("99"));
+
+    try (Response response = executeAgainst(sent, json)) {
+      Map<String, Collection<String>> headers = DeadlineClient.headersOf(response);
+
+      assertThat(headers.get("X-Request-Id")).containsExactly("req_123");
+      assertThat(headers.get("set-cookie")).containsExactly("a=1", "b=2");
+      assertThat(headers.get("X-RATELIMIT-REMAINING-TOKENS")).containsExactly("99");
+      assertThat(headers.get("content-type")).containsExactly("application/json");
+      assertThat(headers.get("content-length")).containsExactly("2");
+      assertThatThrownBy(() -> headers.put("x-other", List.of("1")))
+          .isInstanceOf(UnsupportedOperationException.class);
+    }
+  }
+
+  @Test
+  void readsTheHeadersOfAResponseFeignBuiltFromFeign() {
+    Response response =
+        Response.builder()
+            .request(
+                Request.create(
+                    Request.HttpMethod.POST, "http://127.0.0.1/", Map.of(), null, null, null))
+            .status(200)
+            .headers(Map.of("x-request-id", List.of("req_456")))
+            .body(new byte[0])
+            .build();
+
+    assertThat(DeadlineClient.headersOf(response).get("X-Request-Id")).containsExactly("req_456");
+  }
+
+  // A server that answers every call with these bytes and headers, besides its Content-Type; the
+  // fake OpenAI server sends text bodies only.
+  private Response executeAgainst(Map<String, List<String>> headers, byte[] body)
+      throws IOException {
     HttpServer raw = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     raw.createContext(
         "/",
         exchange -> {
           exchange.getRequestBody().readAllBytes();
           exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.getResponseHeaders().add("Content-Encoding", encoding);
+          exchange.getResponseHeaders().putAll(headers);
           exchange.sendResponseHeaders(200, body.length);
           try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
