@@ -103,7 +103,7 @@ public class CallerPathBenchmark {
     port =
         new OpenAiChatPort(
             OpenAiTransport.api(
-                new DeadlineClient(http, scheduler, WireLog.OFF),
+                new DeadlineClient(http, scheduler, WireLog.OFF, failures),
                 mapper,
                 authentication,
                 Map.of("User-Agent", "openai-connector-java/benchmark")),

@@ -13,6 +13,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.openaiconnector.api.Connector;
 import dev.openaiconnector.api.EmbeddingRequest;
 import dev.openaiconnector.api.EmbeddingResponse;
+import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.RateLimits;
 import dev.openaiconnector.api.Secret;
 import dev.openaiconnector.core.Connectors;
 import dev.openaiconnector.core.EmbeddingOptions;
@@ -355,7 +357,11 @@ public class EmbeddingsBenchmark {
           .status(200)
           .body(
               new DeadlineClient.ReceivedBody(
-                  new DeadlineClient.BufferedBody(body), body.length, HEADERS))
+                  new DeadlineClient.BufferedBody(body),
+                  body.length,
+                  HEADERS,
+                  new ErrorDetails("openai", 200, null, null, null, "req_bench", null),
+                  RateLimits.NONE))
           .build();
     }
 

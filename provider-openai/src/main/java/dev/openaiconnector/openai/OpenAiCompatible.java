@@ -125,9 +125,6 @@ public final class OpenAiCompatible implements Provider {
     WireLog wireLog = builder.logBodies ? new WireLog(true, redactor) : WireLog.OFF;
     Map<String, String> fixedHeaders = new LinkedHashMap<>(builder.headers);
     fixedHeaders.put("User-Agent", USER_AGENT);
-    this.deadlines = new DeadlineClient(httpClient, scheduler, wireLog);
-    OpenAiHttpApi api = OpenAiTransport.api(deadlines, mapper, authentication, fixedHeaders);
-    ChatMapping mapping = new ChatMapping(builder.maxTokensField);
     HttpFailures failures =
         new HttpFailures(
             id,
@@ -136,6 +133,9 @@ public final class OpenAiCompatible implements Provider {
             redactor,
             builder.requestIdHeaders,
             builder.regionHeader);
+    this.deadlines = new DeadlineClient(httpClient, scheduler, wireLog, failures);
+    OpenAiHttpApi api = OpenAiTransport.api(deadlines, mapper, authentication, fixedHeaders);
+    ChatMapping mapping = new ChatMapping(builder.maxTokensField);
     CallTimeouts timeouts = new CallTimeouts(builder.connectTimeout, builder.requestTimeout);
     Sender sender = new Sender(authentication, failures, timeouts, wireLog);
     this.chat =

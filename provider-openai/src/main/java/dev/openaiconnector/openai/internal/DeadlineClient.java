@@ -1,5 +1,7 @@
 package dev.openaiconnector.openai.internal;
 
+import dev.openaiconnector.api.ErrorDetails;
+import dev.openaiconnector.api.RateLimits;
 import dev.openaiconnector.spi.Deadline;
 import feign.Client;
 import feign.Request;
@@ -46,13 +48,24 @@ import org.jspecify.annotations.Nullable;
  * and building a second {@link HttpClient} whenever a call's connect timeout differed from the
  * client's. Here the JDK's request is built from Feign's once.
  *
- * <p><b>The headers of a response are read with {@link #headersOf(Response)}</b>, which gives the
- * JDK client's own map: this client hands Feign's {@link Response} none, and its body (a {@link
- * ReceivedBody}) carries them instead. Feign's {@code Response} copies whatever headers it is given
- * into a case-insensitive {@code TreeMap} of its own, three lookups and a lower-cased copy of the
- * name per header, and that copy was the largest single piece of the provider's work per call on
- * the caller's thread: 6 of the 12.5 us the provider spends beyond a plain JDK client with Jackson,
- * and 2.2 KB (the {@code benchmarks} module's {@code CallerPathBenchmark}).
+ * <p><b>What the ports read from a response's headers comes with its body</b>, a {@link
+ * ReceivedBody} ({@link #received(Response)}): the headers as the JDK client parsed them, and the
+ * call's {@link ErrorDetails} (status, request id) and {@link RateLimits}, read from them as they
+ * arrived. Two measurements decided this (the {@code benchmarks} module's README):
+ *
+ * <ul>
+ *   <li>Feign's {@link Response} is given no headers. It copies whatever it is given into a
+ *       case-insensitive {@code TreeMap} of its own, three lookups and a lower-cased name per
+ *       header, and that copy was the largest single piece of the provider's work per call on the
+ *       caller's thread: 6 of the 12.5 us the provider then spent beyond a plain JDK client with
+ *       Jackson, and 2.2 KB ({@code CallerPathBenchmark}).
+ *   <li>A plain call's request id, rate limits and {@code Content-Encoding} are read by the HTTP
+ *       client's thread that parsed the headers, when it hands them to the body handler, not by
+ *       the caller. On the caller's thread, these eight lookups walked a map built on another core
+ *       and cost about 11 us per call in a profile on two cores (against 1.5 us in memory); read
+ *       where the map was built, they moved about 8 us of CPU off the caller's thread and took 3 %
+ *       off a call's time ({@code ChatBenchmark}, both variants taking turns in one JVM).
+ * </ul>
  *
  * <p>The JDK client's request timeout ends when the headers arrive, so a server that stops half
  * way through a body would block the caller past its deadline without more. So every body read
@@ -86,6 +99,7 @@ public final class DeadlineClient implements Client {
   private final HttpClient http;
   private final ScheduledExecutorService scheduler;
   private final WireLog wireLog;
+  private final HttpFailures failures;
   private final Set<Watched> watched = ConcurrentHashMap.newKeySet();
   private final Map<String, URI> uris = new ConcurrentHashMap<>();
   private final Object sweepLock = new Object();
@@ -100,11 +114,14 @@ public final class DeadlineClient implements Client {
    * @param http the JDK client that sends, shared by every call of the provider
    * @param scheduler the provider's shared scheduler, for the deadline sweep
    * @param wireLog the wire log
+   * @param failures reads a response's details (its request id) from its headers
    */
-  public DeadlineClient(HttpClient http, ScheduledExecutorService scheduler, WireLog wireLog) {
+  public DeadlineClient(
+      HttpClient http, ScheduledExecutorService scheduler, WireLog wireLog, HttpFailures failures) {
     this.http = http;
     this.scheduler = scheduler;
     this.wireLog = wireLog;
+    this.failures = failures;
   }
 
   /**
@@ -146,17 +163,19 @@ public final class DeadlineClient implements Client {
       throw new ProviderClosedException(null);
     }
     if (!stream) {
-      HttpResponse<byte[]> response = send(builder.build(), new WholeBody(deadline));
+      WholeBody handler = new WholeBody(deadline);
+      HttpResponse<byte[]> response = send(builder.build(), handler);
+      HeadersRead read = handler.read();
       byte[] bytes = response.body();
       InputStream in = new BufferedBody(bytes);
-      InputStream decoded = decoded(in, response.headers());
-      return response(request, response, decoded, decoded == in ? bytes.length : null);
+      InputStream decoded = decoded(in, read.encodings);
+      return response(request, response, decoded, decoded == in ? bytes.length : null, read);
     }
-    HttpResponse<InputStream> response =
-        send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
-    HttpHeaders headers = response.headers();
-    InputStream in = decoded(response.body(), headers);
-    OptionalLong length = headers.firstValueAsLong("Content-Length");
+    StreamBody handler = new StreamBody();
+    HttpResponse<InputStream> response = send(builder.build(), handler);
+    HeadersRead read = handler.read();
+    InputStream in = decoded(response.body(), read.encodings);
+    OptionalLong length = response.headers().firstValueAsLong("Content-Length");
     Integer knownLength =
         length.isPresent() && length.getAsLong() <= Integer.MAX_VALUE && in == response.body()
             ? (int) length.getAsLong()
@@ -171,7 +190,7 @@ public final class DeadlineClient implements Client {
       }
       in = watchedBody;
     }
-    return response(request, response, in, knownLength);
+    return response(request, response, in, knownLength, read);
   }
 
   // Feign's request carries its URL as text. A provider sends to a handful of URLs (one per
@@ -202,31 +221,57 @@ public final class DeadlineClient implements Client {
   }
 
   private static Response response(
-      Request request, HttpResponse<?> response, InputStream body, @Nullable Integer length) {
+      Request request,
+      HttpResponse<?> response,
+      InputStream body,
+      @Nullable Integer length,
+      HeadersRead read) {
     return Response.builder()
         .request(request)
         .status(response.statusCode())
-        // No headers for Feign to copy: they travel with the body (headersOf).
-        .body(new ReceivedBody(body, length, response.headers()))
+        // No headers for Feign to copy: they come with the body (see the class comment).
+        .body(
+            new ReceivedBody(body, length, response.headers(), read.details, read.rateLimits))
         .build();
   }
 
   /**
-   * The headers of a response, case-insensitive: for a response of this client, the JDK client's
-   * map, read in place (see the class comment); for any other, Feign's.
+   * The body of a response of this client, with what was read from its headers.
    *
-   * @param response a response
-   * @return its headers, unmodifiable
+   * @param response a response of this client
+   * @return its body
+   * @throws IllegalArgumentException if the response is not from this client
    */
-  static Map<String, Collection<String>> headersOf(Response response) {
-    return response.body() instanceof ReceivedBody
-        ? Collections.unmodifiableMap(((ReceivedBody) response.body()).headers.map())
-        : response.headers();
+  static ReceivedBody received(Response response) {
+    if (response.body() instanceof ReceivedBody) {
+      return (ReceivedBody) response.body();
+    }
+    throw new IllegalArgumentException("not a response of DeadlineClient: " + response.body());
+  }
+
+  private HeadersRead readHeaders(int status, HttpHeaders headers) {
+    Map<String, Collection<String>> map = Collections.unmodifiableMap(headers.map());
+    return new HeadersRead(
+        headers.allValues("Content-Encoding"),
+        failures.details(status, map),
+        RateLimitHeaders.from(map));
+  }
+
+  /** What is read from every response's headers. */
+  private static final class HeadersRead {
+    final List<String> encodings;
+    final ErrorDetails details;
+    final RateLimits rateLimits;
+
+    HeadersRead(List<String> encodings, ErrorDetails details, RateLimits rateLimits) {
+      this.encodings = encodings;
+      this.details = details;
+      this.rateLimits = rateLimits;
+    }
   }
 
   // The JDK client does not decode a compressed body; a server may compress even unasked.
-  private static InputStream decoded(InputStream in, HttpHeaders headers) throws IOException {
-    List<String> encodings = headers.allValues("Content-Encoding");
+  private static InputStream decoded(InputStream in, List<String> encodings) throws IOException {
     if (encodings.isEmpty()) {
       return in;
     }
@@ -376,6 +421,44 @@ public final class DeadlineClient implements Client {
   }
 
   /**
+   * A body handler that first reads the response's headers, on the HTTP client's thread that
+   * parsed them (see the class comment).
+   *
+   * @param <T> the body's type
+   */
+  private abstract class HeadersFirst<T> implements HttpResponse.BodyHandler<T> {
+    // Written on the HTTP client's thread before the body, read by the caller after send returns.
+    private @Nullable HeadersRead read;
+
+    @Override
+    public final HttpResponse.BodySubscriber<T> apply(HttpResponse.ResponseInfo info) {
+      read = readHeaders(info.statusCode(), info.headers());
+      return body();
+    }
+
+    /** Makes the body's subscriber, once the headers are read. */
+    abstract HttpResponse.BodySubscriber<T> body();
+
+    /** What was read from the headers of the response that {@code send} returned. */
+    HeadersRead read() {
+      HeadersRead headers = read;
+      if (headers == null) {
+        // Never: the client asks for a body subscriber before it returns a response.
+        throw new IllegalStateException("the response's headers were not read");
+      }
+      return headers;
+    }
+  }
+
+  /** An event stream's body, handed over unread. */
+  private final class StreamBody extends HeadersFirst<InputStream> {
+    @Override
+    HttpResponse.BodySubscriber<InputStream> body() {
+      return HttpResponse.BodySubscribers.ofInputStream();
+    }
+  }
+
+  /**
    * Receives a plain body whole, on the JDK client's threads, as {@code BodyHandlers.ofByteArray()}
    * does; watched from the arrival of the headers to the end of the body, when under a deadline.
    *
@@ -385,7 +468,7 @@ public final class DeadlineClient implements Client {
    * HttpResponse.BodySubscriber} of our own would be completed on the client's executor, a thread
    * woken for every call (about 10 us of CPU per chat call, in a profile on two cores).
    */
-  private final class WholeBody implements HttpResponse.BodyHandler<byte[]> {
+  private final class WholeBody extends HeadersFirst<byte[]> {
     private final @Nullable Deadline deadline;
 
     WholeBody(@Nullable Deadline deadline) {
@@ -393,7 +476,7 @@ public final class DeadlineClient implements Client {
     }
 
     @Override
-    public HttpResponse.BodySubscriber<byte[]> apply(HttpResponse.ResponseInfo info) {
+    HttpResponse.BodySubscriber<byte[]> body() {
       if (deadline == null) {
         return HttpResponse.BodySubscribers.fromSubscriber(
             new BodyBytes(0, false), BodyBytes::join);
@@ -509,14 +592,16 @@ public final class DeadlineClient implements Client {
   }
 
   /**
-   * The body of a response of this client, with the response's headers as the JDK client read
-   * them (see {@link #headersOf(Response)}). Public for benchmarks that answer from memory as this
-   * client does.
+   * The body of a response of this client, with the response's headers as the JDK client parsed
+   * them and what was read from them as they arrived (see the class comment). Public for
+   * benchmarks that answer from memory as this client does.
    */
   public static final class ReceivedBody implements Response.Body {
     private final InputStream in;
     private final @Nullable Integer length;
     private final HttpHeaders headers;
+    private final ErrorDetails details;
+    private final RateLimits rateLimits;
 
     /**
      * Wraps a body.
@@ -524,11 +609,47 @@ public final class DeadlineClient implements Client {
      * @param in the body, read once
      * @param length its length in bytes, null when unknown
      * @param headers the response's headers
+     * @param details the response's status and request id, from {@link HttpFailures#details}
+     * @param rateLimits the response's rate limits, from {@link RateLimitHeaders#from}
      */
-    public ReceivedBody(InputStream in, @Nullable Integer length, HttpHeaders headers) {
+    public ReceivedBody(
+        InputStream in,
+        @Nullable Integer length,
+        HttpHeaders headers,
+        ErrorDetails details,
+        RateLimits rateLimits) {
       this.in = in;
       this.length = length;
       this.headers = headers;
+      this.details = details;
+      this.rateLimits = rateLimits;
+    }
+
+    /**
+     * Returns the response's headers.
+     *
+     * @return every header, case-insensitive, unmodifiable
+     */
+    public Map<String, Collection<String>> headers() {
+      return Collections.unmodifiableMap(headers.map());
+    }
+
+    /**
+     * Returns the response's details.
+     *
+     * @return the status and request id, for what the call returns or throws
+     */
+    public ErrorDetails details() {
+      return details;
+    }
+
+    /**
+     * Returns the response's rate limits.
+     *
+     * @return the limits, {@link RateLimits#NONE} when none were sent
+     */
+    public RateLimits rateLimits() {
+      return rateLimits;
     }
 
     @Override

@@ -406,7 +406,7 @@ public final class HttpFailures {
       throw ioFailure(
           e,
           "Reading the response body of " + providerId,
-          details(response.status(), DeadlineClient.headersOf(response)));
+          DeadlineClient.received(response).details());
     }
   }
 

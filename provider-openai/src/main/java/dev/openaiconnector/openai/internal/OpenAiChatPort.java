@@ -12,8 +12,6 @@ import dev.openaiconnector.spi.Deadline;
 import feign.Response;
 import java.io.IOException;
 import java.net.URI;
-import java.util.Collection;
-import java.util.Map;
 
 /**
  * The chat port over the OpenAI wire protocol: one HTTP call (two after a {@code 401} that the
@@ -69,13 +67,13 @@ public final class OpenAiChatPort implements ChatPort {
         sender.send(deadline, options -> api.createChatCompletion(url, body, options));
     try (response) {
       int status = response.status();
-      Map<String, Collection<String>> headers = DeadlineClient.headersOf(response);
+      DeadlineClient.ReceivedBody received = DeadlineClient.received(response);
       byte[] bytes = failures.readAll(response);
       wireLog.response(status, bytes);
       if (status >= 400) {
-        throw failures.toException(status, headers, bytes);
+        throw failures.toException(status, received.headers(), bytes);
       }
-      ErrorDetails details = failures.details(status, headers);
+      ErrorDetails details = received.details();
       ChatCompletionResponseDto dto;
       try {
         dto = responseReader.readValue(bytes);
@@ -87,7 +85,7 @@ public final class OpenAiChatPort implements ChatPort {
       }
       try {
         return mapping.fromDto(
-            dto, details.requestId(), RateLimitHeaders.from(headers), details);
+            dto, details.requestId(), received.rateLimits(), details);
       } catch (UnexpectedResponseException e) {
         throw e;
       } catch (RuntimeException e) {

@@ -96,9 +96,10 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
     Response response =
         sender.send(deadline, options -> api.streamChatCompletion(url, body, options));
     int status = response.status();
-    Map<String, Collection<String>> headers = DeadlineClient.headersOf(response);
+    DeadlineClient.ReceivedBody received = DeadlineClient.received(response);
+    Map<String, Collection<String>> headers = received.headers();
     wireLog.streamResponse(status);
-    ErrorDetails details = failures.details(status, headers);
+    ErrorDetails details = received.details();
     if (status >= 400) {
       try (response) {
         throw failures.toException(status, headers, failures.readAll(response));
@@ -139,7 +140,7 @@ public final class OpenAiChatStreamPort implements ChatStreamPort, AutoCloseable
             scheduler,
             idleTimeout,
             open::remove,
-            RateLimitHeaders.from(headers));
+            received.rateLimits());
     open.add(source);
     if (closed) {
       // close() ran while this stream was opening, and may have missed it.

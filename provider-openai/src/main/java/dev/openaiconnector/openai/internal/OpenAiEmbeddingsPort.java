@@ -15,9 +15,7 @@ import feign.Response;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The embeddings port over the OpenAI wire protocol: one HTTP call per batch, vectors asked for as
@@ -82,13 +80,13 @@ public final class OpenAiEmbeddingsPort implements EmbeddingsPort {
     Response response = sender.send(deadline, options -> api.createEmbeddings(url, body, options));
     try (response) {
       int status = response.status();
-      Map<String, Collection<String>> headers = DeadlineClient.headersOf(response);
+      DeadlineClient.ReceivedBody received = DeadlineClient.received(response);
       byte[] bytes = failures.readAll(response);
       wireLog.response(status, bytes);
       if (status >= 400) {
-        throw failures.toException(status, headers, bytes);
+        throw failures.toException(status, received.headers(), bytes);
       }
-      ErrorDetails details = failures.details(status, headers);
+      ErrorDetails details = received.details();
       int count = request.inputs().size();
       Integer dimensions = request.dimensions();
       EmbeddingsDecoder.Decoded decoded;

@@ -18,10 +18,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -85,13 +83,13 @@ public final class OpenAiImagesPort implements ImagesPort {
     Response response = sender.send(deadline, options -> api.createImages(url, body, options));
     try (response) {
       int status = response.status();
-      Map<String, Collection<String>> headers = DeadlineClient.headersOf(response);
+      DeadlineClient.ReceivedBody received = DeadlineClient.received(response);
       byte[] bytes = failures.readAll(response);
       wireLog.response(status, bytes);
       if (status >= 400) {
-        throw failures.toException(status, headers, bytes);
+        throw failures.toException(status, received.headers(), bytes);
       }
-      ErrorDetails details = failures.details(status, headers);
+      ErrorDetails details = received.details();
       try {
         return decode(bytes, request.outputFormat(), details.requestId());
       } catch (IOException e) {

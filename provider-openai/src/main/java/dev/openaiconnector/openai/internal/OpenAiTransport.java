@@ -64,7 +64,7 @@ public final class OpenAiTransport {
    * its URL.
    *
    * @param client sends each request, from {@code new DeadlineClient(httpClient(...), scheduler,
-   *     wireLog)}
+   *     wireLog, failures)}
    * @param mapper the mapper, from {@link #objectMapper()}
    * @param authentication adds its headers to each request, asked anew for each one so that a
    *     token source can hand out a fresh token; what it throws reaches the caller as it is

@@ -3,6 +3,7 @@ package dev.openaiconnector.openai.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openaiconnector.api.RateLimits;
 import dev.openaiconnector.testkit.FakeOpenAiServer;
 import dev.openaiconnector.testkit.FakeResponse;
 import dev.openaiconnector.testkit.RecordedRequest;
@@ -35,7 +36,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@link DeadlineClient} is a Feign {@link feign.Client}: it sends requests built by Feign's own
  * templates (which name their {@code Content-Length}, a header the JDK client refuses to be given)
- * and answers with Feign's {@link Response}, whose headers {@link DeadlineClient#headersOf} reads.
+ * and answers with Feign's {@link Response}, whose body carries the headers and what was read from
+ * them ({@link DeadlineClient#received}).
  */
 class DeadlineClientTest {
   private static final String BODY = "{\"model\":\"gpt-4o-mini\",\"messages\":[]}";
@@ -46,7 +48,12 @@ class DeadlineClientTest {
       new DeadlineClient(
           OpenAiTransport.httpClient(server.baseUrl(), Duration.ofSeconds(5)),
           scheduler,
-          WireLog.OFF);
+          WireLog.OFF,
+          new HttpFailures(
+              "openai",
+              "OpenAI",
+              OpenAiTransport.objectMapper().readerFor(ErrorResponseDto.class),
+              Redactor.NO_KEY));
 
   @AfterEach
   void stop() {
@@ -78,7 +85,7 @@ class DeadlineClientTest {
 
     try (Response response = client.execute(request, options())) {
       assertThat(response.status()).isEqualTo(200);
-      assertThat(DeadlineClient.headersOf(response).get("CONTENT-TYPE"))
+      assertThat(DeadlineClient.received(response).headers().get("CONTENT-TYPE"))
           .singleElement()
           .asString()
           .startsWith("application/json");
@@ -123,40 +130,61 @@ class DeadlineClientTest {
   }
 
   @Test
-  void readsTheHeadersAsTheJdkClientReceivedThemEveryValueOfEveryName() throws IOException {
+  void keepsEveryHeaderAndReadsTheRequestIdAndRateLimitsAsTheyArrive() throws IOException {
     byte[] json = "{}".getBytes(StandardCharsets.UTF_8);
     Map<String, List<String>> sent =
         Map.of(
             "x-request-id", List.of("req_123"),
             "Set-Cookie", List.of("a=1", "b=2"),
-            "x-ratelimit-remaining-tokens", List.of("99"));
+            "x-ratelimit-remaining-tokens", List.of("99"),
+            "x-ratelimit-reset-tokens", List.of("1m30s"));
 
     try (Response response = executeAgainst(sent, json)) {
-      Map<String, Collection<String>> headers = DeadlineClient.headersOf(response);
+      DeadlineClient.ReceivedBody received = DeadlineClient.received(response);
+      Map<String, Collection<String>> headers = received.headers();
 
       assertThat(headers.get("X-Request-Id")).containsExactly("req_123");
       assertThat(headers.get("set-cookie")).containsExactly("a=1", "b=2");
-      assertThat(headers.get("X-RATELIMIT-REMAINING-TOKENS")).containsExactly("99");
       assertThat(headers.get("content-type")).containsExactly("application/json");
       assertThat(headers.get("content-length")).containsExactly("2");
       assertThatThrownBy(() -> headers.put("x-other", List.of("1")))
           .isInstanceOf(UnsupportedOperationException.class);
+      assertThat(received.details().status()).isEqualTo(200);
+      assertThat(received.details().requestId()).isEqualTo("req_123");
+      assertThat(received.rateLimits())
+          .isEqualTo(new RateLimits(null, null, null, null, 99L, Duration.ofSeconds(90)));
+      assertThat(response.body().asInputStream().readAllBytes()).isEqualTo(json);
     }
   }
 
   @Test
-  void readsTheHeadersOfAResponseFeignBuiltFromFeign() {
+  void readsTheRequestIdAndRateLimitsOfAStreamToo() throws IOException {
+    server.enqueue(FakeResponse.streamedChatCompletion("Hello", 5));
+
+    try (Response response = client.execute(templated("text/event-stream"), options())) {
+      DeadlineClient.ReceivedBody received = DeadlineClient.received(response);
+
+      assertThat(received.details().status()).isEqualTo(200);
+      assertThat(received.details().requestId()).isEqualTo("req_fake_1");
+      assertThat(received.rateLimits().remainingRequests()).isEqualTo(9999L);
+      assertThat(received.rateLimits().tokensReset()).isEqualTo(Duration.ofMillis(15));
+    }
+  }
+
+  @Test
+  void refusesAResponseItDidNotReceive() {
     Response response =
         Response.builder()
             .request(
                 Request.create(
                     Request.HttpMethod.POST, "http://127.0.0.1/", Map.of(), null, null, null))
             .status(200)
-            .headers(Map.of("x-request-id", List.of("req_456")))
             .body(new byte[0])
             .build();
 
-    assertThat(DeadlineClient.headersOf(response).get("X-Request-Id")).containsExactly("req_456");
+    assertThatThrownBy(() -> DeadlineClient.received(response))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a response of DeadlineClient");
   }
 
   // A server that answers every call with these bytes and headers, besides its Content-Type; the
