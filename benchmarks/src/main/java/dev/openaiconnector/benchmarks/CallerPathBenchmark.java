@@ -5,9 +5,7 @@ import dev.openaiconnector.api.ChatRequest;
 import dev.openaiconnector.api.ChatResponse;
 import dev.openaiconnector.api.Operation;
 import dev.openaiconnector.api.Secret;
-import dev.openaiconnector.benchmarks.ReferenceClient.ChatCompletionRequest;
 import dev.openaiconnector.benchmarks.ReferenceClient.ChatResult;
-import dev.openaiconnector.benchmarks.ReferenceClient.Message;
 import dev.openaiconnector.openai.Authentication;
 import dev.openaiconnector.openai.Endpoints;
 import dev.openaiconnector.openai.MaxTokensField;
@@ -157,21 +155,7 @@ public class CallerPathBenchmark {
    */
   @Benchmark
   public ChatResult reference() {
-    ChatResult result =
-        reference.chat(
-            new ChatCompletionRequest(
-                Answers.MODEL,
-                List.of(Message.of("system", Answers.SYSTEM), Message.of("user", Answers.USER)),
-                200,
-                null,
-                null,
-                null));
-    if (!Answers.CHAT_CONTENT.equals(result.message().content())
-        || result.usage().totalTokens() != Answers.CHAT_TOKENS[2]
-        || result.requestId() == null) {
-      throw new IllegalStateException("unexpected answer " + result);
-    }
-    return result;
+    return ChatBenchmark.reference(reference);
   }
 
   /** The chat URL for every model. */

@@ -59,7 +59,7 @@ public class ChatBenchmark {
     @Setup(Level.Trial)
     public void start() {
       fixture = Fixture.start(Answers.chat(), "/chat/v1");
-      fixture.checkSameRequests("chat", () -> library(fixture), () -> reference(fixture));
+      fixture.checkSameRequests("chat", () -> library(fixture), () -> reference(fixture.reference));
     }
 
     /** Stops everything, and says whether a side retried. */
@@ -89,7 +89,7 @@ public class ChatBenchmark {
   @Benchmark
   public Object call(Clients clients, Side side) {
     clients.calls.increment();
-    return side.library ? library(clients.fixture) : reference(clients.fixture);
+    return side.library ? library(clients.fixture) : reference(clients.fixture.reference);
   }
 
   /**
@@ -105,7 +105,7 @@ public class ChatBenchmark {
   @OutputTimeUnit(TimeUnit.SECONDS)
   public Object callThreads8(Clients clients, Side side) {
     clients.calls.increment();
-    return side.library ? library(clients.fixture) : reference(clients.fixture);
+    return side.library ? library(clients.fixture) : reference(clients.fixture.reference);
   }
 
   static ChatResponse library(Fixture fixture) {
@@ -126,9 +126,9 @@ public class ChatBenchmark {
     return response;
   }
 
-  static ChatResult reference(Fixture fixture) {
+  static ChatResult reference(ReferenceClient reference) {
     ChatResult result =
-        fixture.reference.chat(
+        reference.chat(
             new ChatCompletionRequest(
                 Answers.MODEL,
                 List.of(Message.of("system", Answers.SYSTEM), Message.of("user", Answers.USER)),
