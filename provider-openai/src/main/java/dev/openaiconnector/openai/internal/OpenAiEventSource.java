@@ -241,12 +241,14 @@ public final class OpenAiEventSource implements ChatEventSource {
     if (idle != null) {
       idle.stop();
     }
+    // Counted as released before the body closes: closing wakes a reader blocked on it (after an
+    // idle timeout, from the scheduler's thread), which may look at once, while the rest of the
+    // close (the HTTP client's cancellation, run in place) is still under way.
+    onRelease.accept(this);
     try {
       body.close();
     } catch (IOException ignored) {
       // Closing only frees the connection; there is nothing left to report.
-    } finally {
-      onRelease.accept(this);
     }
   }
 

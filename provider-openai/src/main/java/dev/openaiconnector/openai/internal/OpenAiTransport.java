@@ -46,6 +46,15 @@ public final class OpenAiTransport {
   /**
    * Builds the JDK HTTP client for a base URL.
    *
+   * <p>Its executor runs each task where it is handed over. The JDK client gives its executor what
+   * its selector thread receives (reading, TLS, HTTP/1.1 and HTTP/2 framing, the provider's body
+   * handlers), and its default, a cached pool, costs a hand-over to a pooled thread each time:
+   * about half the client's CPU per chat call, and a fifth of the call's time on two cores
+   * ({@code benchmarks/README.md}). Run in place, that work stays on the selector thread, which
+   * never blocks in it: the provider's body handlers only gather bytes and read headers, and the
+   * callers read streams on their own threads. The JDK expects such an executor (its HTTP/1.1
+   * receiver allows the selector thread for "something like (r) -> r.run()").
+   *
    * @param baseUrl the provider's base URL
    * @param connectTimeout the connect timeout
    * @return the client
@@ -53,6 +62,7 @@ public final class OpenAiTransport {
   public static HttpClient httpClient(URI baseUrl, Duration connectTimeout) {
     boolean cleartext = "http".equalsIgnoreCase(baseUrl.getScheme());
     return HttpClient.newBuilder()
+        .executor(Runnable::run)
         .version(cleartext ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
         .connectTimeout(connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER)
