@@ -136,6 +136,7 @@ public final class Ratios {
     @Nullable Pattern only;
     Path logs = Path.of("benchmarks", "target", "ratios");
     @Nullable Path markdown;
+    boolean referenceSameThread;
     boolean list;
 
     static Settings parse(String[] args) {
@@ -168,6 +169,9 @@ public final class Ratios {
             settings.rounds = 1;
             settings.warmupIterations = 8;
             settings.iterations = 2;
+            break;
+          case "--reference-same-thread":
+            settings.referenceSameThread = true;
             break;
           case "--list":
             settings.list = true;
@@ -222,6 +226,9 @@ public final class Ratios {
             "  --quick          1 round, 8 warmup and 2+2 measured iterations: a first look, not settled",
             "  --logs DIR       where JMH's output of each run goes (default benchmarks/target/ratios)",
             "  --markdown FILE  also write the table as Markdown",
+            "  --reference-same-thread",
+            "                   give the reference's HttpClient the library's same-thread executor",
+            "                   (default: the JDK's own, as a user would leave it)",
             "  --list           list the pairs and exit"));
   }
 
@@ -310,13 +317,16 @@ public final class Ratios {
         String.format(
             Locale.ROOT,
             "%s, %d cores, %s; %s rounds of %s+%dx2 x %d s; load average %s at the start, %s at the"
-                + " end; %s in all",
+                + " end; %s in all%s",
             System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("os.name") + " " + System.getProperty("os.arch"),
             span(rounds.values()), span(warmups.values()), settings.iterations,
             settings.iterationSeconds, loadBefore, loadAfter,
-            minutes(System.nanoTime() - started));
+            minutes(System.nanoTime() - started),
+            settings.referenceSameThread
+                ? "; the reference on the library's same-thread executor"
+                : "");
     // The same runs, read as CPU time per operation, for each time and throughput pair once.
     List<Row> cpuRows = new ArrayList<>();
     for (Pair pair : pairs) {
@@ -453,6 +463,8 @@ public final class Ratios {
             .timeout(TimeValue.seconds(60))
             .shouldFailOnError(true)
             .verbosity(VerboseMode.NORMAL)
+            .jvmArgsAppend(
+                "-D" + ReferenceClient.SAME_THREAD_PROPERTY + "=" + settings.referenceSameThread)
             .output(log.toString())
             .build();
     try {

@@ -41,8 +41,16 @@ import org.jspecify.annotations.Nullable;
  * It does not parse the rate-limit headers, which the library does: that cost stays on the
  * library's side. It sends a request once more after a connection failure, as the library's core
  * does. Thread-safe.
+ *
+ * <p>Its {@link HttpClient} has the JDK's default executor, as a user would leave it; the
+ * library's has a same-thread one. With {@code -D}{@value #SAME_THREAD_PROPERTY}{@code =true}
+ * ({@code Ratios --reference-same-thread}), the reference gets the library's executor too, to
+ * show what the library costs beyond that setting.
  */
 final class ReferenceClient {
+  /** The system property that gives the reference's client the library's same-thread executor. */
+  static final String SAME_THREAD_PROPERTY = "benchmarks.reference.sameThread";
+
   /** The connect timeout, the library's default. */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -63,16 +71,21 @@ final class ReferenceClient {
   private final URI floatEmbeddingsUrl;
 
   ReferenceClient(URI root, String basePath) {
-    this(
-        root,
-        basePath,
+    this(root, basePath, httpClient(root));
+  }
+
+  private static HttpClient httpClient(URI root) {
+    HttpClient.Builder builder =
         HttpClient.newBuilder()
             .version(
                 "http".equalsIgnoreCase(root.getScheme())
                     ? HttpClient.Version.HTTP_1_1
                     : HttpClient.Version.HTTP_2)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .build());
+            .connectTimeout(CONNECT_TIMEOUT);
+    if (Boolean.getBoolean(SAME_THREAD_PROPERTY)) {
+      builder.executor(Runnable::run);
+    }
+    return builder.build();
   }
 
   /**
