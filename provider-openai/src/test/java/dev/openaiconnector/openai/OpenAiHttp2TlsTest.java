@@ -77,6 +77,15 @@ class OpenAiHttp2TlsTest {
         .content();
   }
 
+  private ConnectorException failureOf(String text, Deadline deadline) {
+    return catchThrowableOfType(
+        ConnectorException.class,
+        () ->
+            provider
+                .chat()
+                .complete(ChatRequest.builder().model("gpt-4o-mini").user(text).build(), deadline));
+  }
+
   @Test
   void chatsOverHttp2WithTheRequestIdAndRateLimits() {
     ChatResponse response =
@@ -163,14 +172,7 @@ class OpenAiHttp2TlsTest {
         FakeResponse.error(429, "requests", "rate_limit_exceeded", "Slow down")
             .header("x-request-id", "req_h2_429"));
 
-    ConnectorException failure =
-        catchThrowableOfType(
-            ConnectorException.class,
-            () ->
-                provider
-                    .chat()
-                    .complete(
-                        ChatRequest.builder().model("gpt-4o-mini").user("ping").build(), soon()));
+    ConnectorException failure = failureOf("ping", soon());
 
     assertThat(failure).isExactlyInstanceOf(RateLimitException.class);
     assertThat(failure.status()).hasValue(429);
@@ -185,15 +187,7 @@ class OpenAiHttp2TlsTest {
     assertThat(ping("first")).isEqualTo("Echo: first");
     server.enqueue(FakeResponse.chatCompletion("A long answer that stalls").bodyStallAfter(20));
 
-    ConnectorException failure =
-        catchThrowableOfType(
-            ConnectorException.class,
-            () ->
-                provider
-                    .chat()
-                    .complete(
-                        ChatRequest.builder().model("gpt-4o-mini").user("Hello").build(),
-                        Deadline.after(Duration.ofMillis(300))));
+    ConnectorException failure = failureOf("Hello", Deadline.after(Duration.ofMillis(300)));
 
     assertThat(failure).isInstanceOf(RequestTimeoutException.class);
     assertThat(failure.getMessage()).contains("body");
