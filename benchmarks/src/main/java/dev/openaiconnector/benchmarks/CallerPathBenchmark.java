@@ -9,6 +9,7 @@ import dev.openaiconnector.benchmarks.ReferenceClient.ChatResult;
 import dev.openaiconnector.openai.Authentication;
 import dev.openaiconnector.openai.Endpoints;
 import dev.openaiconnector.openai.MaxTokensField;
+import dev.openaiconnector.openai.Network;
 import dev.openaiconnector.openai.internal.CallTimeouts;
 import dev.openaiconnector.openai.internal.ChatCompletionResponseDto;
 import dev.openaiconnector.openai.internal.ChatMapping;
@@ -101,7 +102,7 @@ public class CallerPathBenchmark {
     port =
         new OpenAiChatPort(
             OpenAiTransport.api(
-                new DeadlineClient(http, scheduler, WireLog.OFF, failures),
+                new DeadlineClient(http, Network.jvmDefaults(), scheduler, WireLog.OFF, failures),
                 mapper,
                 authentication,
                 Map.of("User-Agent", "openai-connector-java/benchmark")),

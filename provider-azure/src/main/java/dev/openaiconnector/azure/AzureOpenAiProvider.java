@@ -6,6 +6,7 @@ import dev.openaiconnector.api.Secret;
 import dev.openaiconnector.azure.internal.AzureEndpoints;
 import dev.openaiconnector.openai.Authentication;
 import dev.openaiconnector.openai.MaxTokensField;
+import dev.openaiconnector.openai.Network;
 import dev.openaiconnector.openai.OpenAiCompatible;
 import dev.openaiconnector.openai.OpenAiCompatibleProvider;
 import dev.openaiconnector.spi.Capability;
@@ -165,6 +166,7 @@ public final class AzureOpenAiProvider extends OpenAiCompatibleProvider {
     private @Nullable Secret apiKey;
     private @Nullable EntraCredential credential;
     private @Nullable Duration connectTimeout;
+    private @Nullable Network network;
     private @Nullable Duration requestTimeout;
     private @Nullable Duration streamIdleTimeout;
     private @Nullable MaxTokensField maxTokensField;
@@ -430,6 +432,20 @@ public final class AzureOpenAiProvider extends OpenAiCompatibleProvider {
     }
 
     /**
+     * Sets how the provider reaches the endpoint: a proxy, the proxy's credentials, a TLS context
+     * that trusts a corporate certificate authority. Without it, the JVM's settings apply. An
+     * {@link EntraCredential} fetches its tokens with a network of its own ({@link
+     * EntraCredential#network(Network)}): give it the same one when both go through the proxy.
+     *
+     * @param network the network settings; default {@link Network#jvmDefaults()}
+     * @return this builder
+     */
+    public Builder network(Network network) {
+      this.network = Objects.requireNonNull(network, "network");
+      return this;
+    }
+
+    /**
      * Sets the time allowed for a whole plain call.
      *
      * @param timeout positive
@@ -561,6 +577,9 @@ public final class AzureOpenAiProvider extends OpenAiCompatibleProvider {
               .logBodies(logBodies);
       if (connectTimeout != null) {
         block.connectTimeout(connectTimeout);
+      }
+      if (network != null) {
+        block.network(network);
       }
       if (requestTimeout != null) {
         block.requestTimeout(requestTimeout);

@@ -15,8 +15,10 @@ import dev.openaiconnector.azure.internal.TokenCache;
 import dev.openaiconnector.azure.internal.TokenHttp;
 import dev.openaiconnector.azure.internal.TokenSource;
 import dev.openaiconnector.openai.Authentication;
+import dev.openaiconnector.openai.Network;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -113,6 +115,7 @@ public final class EntraCredential {
     @Nullable Supplier<AccessToken> supplier;
     Duration refreshMargin = TokenCache.DEFAULT_REFRESH_MARGIN;
     Clock clock = Clock.systemUTC();
+    Network network = Network.jvmDefaults();
 
     Parts copy() {
       try {
@@ -132,7 +135,7 @@ public final class EntraCredential {
   }
 
   private static TokenSource source(Parts parts) {
-    TokenHttp http = new TokenHttp(CONNECT_TIMEOUT, REQUEST_TIMEOUT);
+    TokenHttp http = new TokenHttp(CONNECT_TIMEOUT, REQUEST_TIMEOUT, parts.network);
     String tenantId = parts.tenantId;
     String clientId = parts.clientId;
     switch (parts.kind) {
@@ -161,14 +164,26 @@ public final class EntraCredential {
                     federatedToken(file)));
       case MANAGED_IDENTITY:
         Secret header = parts.identityHeader;
+        // The identity endpoint is on the host itself (the metadata service's link-local address,
+        // App Service's loopback one), and the metadata service refuses proxied requests: never
+        // through a proxy, whatever the JVM's settings.
+        Network direct = Network.builder().proxy(HttpClient.Builder.NO_PROXY).build();
         // Off Azure nothing answers at the link-local address: fail fast rather than after the
         // full connect timeout, as Azure's SDKs do.
-        TokenHttp imdsHttp = new TokenHttp(IMDS_CONNECT_TIMEOUT, REQUEST_TIMEOUT);
         return header == null
             ? ManagedIdentityTokenSource.imds(
-                parts.identityEndpoint, clientId, RESOURCE, imdsHttp, parts.clock)
+                parts.identityEndpoint,
+                clientId,
+                RESOURCE,
+                new TokenHttp(IMDS_CONNECT_TIMEOUT, REQUEST_TIMEOUT, direct),
+                parts.clock)
             : ManagedIdentityTokenSource.appService(
-                parts.identityEndpoint, header, clientId, RESOURCE, http, parts.clock);
+                parts.identityEndpoint,
+                header,
+                clientId,
+                RESOURCE,
+                new TokenHttp(CONNECT_TIMEOUT, REQUEST_TIMEOUT, direct),
+                parts.clock);
       default:
         Supplier<AccessToken> supplier = Objects.requireNonNull(parts.supplier);
         return new TokenSource() {
@@ -454,6 +469,26 @@ public final class EntraCredential {
               + parts.kind.label);
     }
     return with(copy -> copy.identityEndpoint = endpoint);
+  }
+
+  /**
+   * Returns this credential reaching Entra ID through a proxy, with the proxy's credentials or a
+   * TLS context of its own ({@link Network}); without it, the JVM's settings apply. Give it the
+   * network the provider has, when both go through the same proxy.
+   *
+   * @param network the network settings
+   * @return a new credential
+   * @throws IllegalStateException for a managed identity, whose endpoint is on the host itself and
+   *     is always reached directly, or a token supplier, which sends nothing
+   */
+  public EntraCredential network(Network network) {
+    Objects.requireNonNull(network, "network");
+    if (parts.tenantId == null) {
+      throw new IllegalStateException(
+          "network applies to client secret, certificate and workload identity credentials,"
+              + " not to a " + parts.kind.label);
+    }
+    return with(copy -> copy.network = network);
   }
 
   /**

@@ -114,7 +114,7 @@ public final class OpenAiCompatible implements Provider {
     this.capabilities = builder.capabilities;
     Authentication authentication = Objects.requireNonNull(builder.authentication);
     String name = builder.providerName == null ? id : builder.providerName;
-    this.httpClient = OpenAiTransport.httpClient(baseUrl, builder.connectTimeout);
+    this.httpClient = OpenAiTransport.httpClient(baseUrl, builder.connectTimeout, builder.network);
     this.scheduler = OpenAiTransport.scheduler(id);
     ObjectMapper mapper = OpenAiTransport.objectMapper();
     Redactor redactor =
@@ -133,7 +133,7 @@ public final class OpenAiCompatible implements Provider {
             redactor,
             builder.requestIdHeaders,
             builder.regionHeader);
-    this.deadlines = new DeadlineClient(httpClient, scheduler, wireLog, failures);
+    this.deadlines = new DeadlineClient(httpClient, builder.network, scheduler, wireLog, failures);
     OpenAiHttpApi api = OpenAiTransport.api(deadlines, mapper, authentication, fixedHeaders);
     ChatMapping mapping = new ChatMapping(builder.maxTokensField);
     CallTimeouts timeouts = new CallTimeouts(builder.connectTimeout, builder.requestTimeout);
@@ -291,6 +291,7 @@ public final class OpenAiCompatible implements Provider {
     private Set<Capability> capabilities = OPENAI_CAPABILITIES;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private Duration connectTimeout = Duration.ofSeconds(10);
+    private Network network = Network.jvmDefaults();
     private Duration requestTimeout = Duration.ofSeconds(120);
     private Duration streamIdleTimeout = Duration.ofSeconds(60);
     private MaxTokensField maxTokensField = MaxTokensField.MAX_COMPLETION_TOKENS;
@@ -459,6 +460,18 @@ public final class OpenAiCompatible implements Provider {
       if (isValidTimeout("connectTimeout", timeout)) {
         this.connectTimeout = timeout;
       }
+      return this;
+    }
+
+    /**
+     * Sets the proxy, its credentials and the TLS context, as {@link
+     * OpenAiProvider.Builder#network(Network)} describes.
+     *
+     * @param network the network settings; default {@link Network#jvmDefaults()}
+     * @return this builder
+     */
+    public Builder network(Network network) {
+      this.network = Objects.requireNonNull(network, "network");
       return this;
     }
 

@@ -257,6 +257,21 @@ public final class OpenAiProvider extends OpenAiCompatibleProvider {
     }
 
     /**
+     * Sets how the provider reaches the server: a proxy, the proxy's credentials, a TLS context
+     * that trusts a corporate certificate authority. Without it, the JVM's settings apply (the
+     * {@code https.proxyHost} and {@code javax.net.ssl.trustStore} system properties and their
+     * kin), which cover a proxy without credentials and a trust store of one's own; a proxy that
+     * asks for credentials needs a {@link Network} with them.
+     *
+     * @param network the network settings; default {@link Network#jvmDefaults()}
+     * @return this builder
+     */
+    public Builder network(Network network) {
+      compatible.network(network);
+      return this;
+    }
+
+    /**
      * Sets the time allowed for the response to start arriving after the request was sent.
      *
      * @param timeout a positive duration; default 120 seconds, as long answers take time

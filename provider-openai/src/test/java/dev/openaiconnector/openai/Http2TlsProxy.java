@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
@@ -125,32 +123,14 @@ final class Http2TlsProxy implements AutoCloseable {
     return connections.size();
   }
 
-  /**
-   * Builds something whose JDK {@code HttpClient} trusts this proxy's certificate. The JDK client
-   * takes the JVM's default {@link SSLContext} when it is built, and the provider has no option
-   * for another (users set {@code javax.net.ssl.trustStore}); so the default is swapped for the
-   * build and put back at once. The tests of a module run one after another, so no other build
-   * sees it.
-   *
-   * @param build builds the provider
-   * @param <T> what is built
-   * @return what was built
-   */
-  <T> T trusting(Supplier<T> build) {
-    synchronized (Http2TlsProxy.class) {
-      SSLContext previous;
-      try {
-        previous = SSLContext.getDefault();
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException(e);
-      }
-      SSLContext.setDefault(clientTrust);
-      try {
-        return build.get();
-      } finally {
-        SSLContext.setDefault(previous);
-      }
-    }
+  /** A TLS context that trusts this proxy's certificate, and nothing else. */
+  SSLContext clientTrust() {
+    return clientTrust;
+  }
+
+  /** The network of a provider that trusts this proxy's certificate. */
+  Network network() {
+    return Network.builder().sslContext(clientTrust).build();
   }
 
   @Override

@@ -54,13 +54,12 @@ class OpenAiHttp2TlsTest {
     server = FakeOpenAiServer.start();
     proxy = Http2TlsProxy.start(server.baseUrl(), keys);
     provider =
-        proxy.trusting(
-            () ->
-                OpenAiProvider.builder()
-                    .apiKey("sk-test-h2")
-                    .baseUrl(proxy.baseUrl().toString())
-                    .requestTimeout(Duration.ofMinutes(5))
-                    .build());
+        OpenAiProvider.builder()
+            .apiKey("sk-test-h2")
+            .baseUrl(proxy.baseUrl().toString())
+            .network(proxy.network())
+            .requestTimeout(Duration.ofMinutes(5))
+            .build();
   }
 
   @AfterEach

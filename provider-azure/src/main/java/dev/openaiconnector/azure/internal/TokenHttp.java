@@ -4,6 +4,7 @@ import dev.openaiconnector.api.CallInterruptedException;
 import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.RequestTimeoutException;
+import dev.openaiconnector.openai.Network;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +23,7 @@ public final class TokenHttp {
 
   private final Duration connectTimeout;
   private final Duration requestTimeout;
+  private final Network network;
   private @Nullable HttpClient client;
 
   /**
@@ -29,16 +31,19 @@ public final class TokenHttp {
    *
    * @param connectTimeout the time allowed to open a connection
    * @param requestTimeout the time allowed for the whole answer
+   * @param network the proxy and TLS settings
    */
-  public TokenHttp(Duration connectTimeout, Duration requestTimeout) {
+  public TokenHttp(Duration connectTimeout, Duration requestTimeout, Network network) {
     this.connectTimeout = connectTimeout;
     this.requestTimeout = requestTimeout;
+    this.network = network;
   }
 
   private synchronized HttpClient client() {
     if (client == null) {
       client =
-          HttpClient.newBuilder()
+          network
+              .applyTo(HttpClient.newBuilder())
               .connectTimeout(connectTimeout)
               // A token server that redirects is misconfigured; following it could send the
               // secret elsewhere.
@@ -68,10 +73,11 @@ public final class TokenHttp {
    * @return the response, whatever its status
    */
   public HttpResponse<String> send(HttpRequest.Builder request, String server, String hint) {
-    HttpRequest built = request.timeout(requestTimeout).build();
+    HttpRequest built = network.applyTo(request).timeout(requestTimeout).build();
     String where = built.uri().getScheme() + "://" + built.uri().getAuthority();
+    HttpResponse<String> response;
     try {
-      return client().send(built, HttpResponse.BodyHandlers.ofString());
+      response = client().send(built, HttpResponse.BodyHandlers.ofString());
     } catch (HttpTimeoutException e) {
       throw new RequestTimeoutException(
           server
@@ -94,5 +100,22 @@ public final class TokenHttp {
           ErrorDetails.ofProvider(PROVIDER_ID),
           e);
     }
+    if (response.body() == null) {
+      // The JDK client returns a proxy's 407 to a CONNECT as the response, with no body.
+      throw new ConnectionException(
+          "could not reach "
+              + server
+              + " at "
+              + where
+              + " for a token: the proxy answered HTTP "
+              + response.statusCode()
+              + " to the tunnel, as it wants credentials it did not get or did not accept. Give"
+              + " them with Network.Builder.proxyCredentials and EntraCredential.network; for"
+              + " HTTPS, also start the JVM with -Djdk.http.auth.tunneling.disabledSchemes="
+              + " (empty), else the JDK client leaves them out",
+          ErrorDetails.ofProvider(PROVIDER_ID),
+          null);
+    }
+    return response;
   }
 }

@@ -2,6 +2,7 @@ package dev.openaiconnector.openai.internal;
 
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.RateLimits;
+import dev.openaiconnector.openai.Network;
 import dev.openaiconnector.spi.Deadline;
 import feign.Client;
 import feign.Request;
@@ -97,6 +98,7 @@ public final class DeadlineClient implements Client {
   private static final int MAX_KNOWN_URIS = 64;
 
   private final HttpClient http;
+  private final Network network;
   private final ScheduledExecutorService scheduler;
   private final WireLog wireLog;
   private final HttpFailures failures;
@@ -112,13 +114,19 @@ public final class DeadlineClient implements Client {
    * Creates the client.
    *
    * @param http the JDK client that sends, shared by every call of the provider
+   * @param network what {@code http} was built with, for the proxy credentials of each request
    * @param scheduler the provider's shared scheduler, for the deadline sweep
    * @param wireLog the wire log
    * @param failures reads a response's details (its request id) from its headers
    */
   public DeadlineClient(
-      HttpClient http, ScheduledExecutorService scheduler, WireLog wireLog, HttpFailures failures) {
+      HttpClient http,
+      Network network,
+      ScheduledExecutorService scheduler,
+      WireLog wireLog,
+      HttpFailures failures) {
     this.http = http;
+    this.network = network;
     this.scheduler = scheduler;
     this.wireLog = wireLog;
     this.failures = failures;
@@ -152,6 +160,8 @@ public final class DeadlineClient implements Client {
         }
       }
     }
+    // Set last, so that the request carries this network's proxy credentials and no others.
+    network.applyTo(builder);
     byte[] body = request.body();
     builder.method(
         request.httpMethod().name(),
@@ -165,7 +175,7 @@ public final class DeadlineClient implements Client {
     if (!stream) {
       WholeBody handler = new WholeBody(deadline);
       HttpResponse<byte[]> response = send(builder.build(), handler);
-      HeadersRead read = handler.read();
+      HeadersRead read = handler.read(response);
       byte[] bytes = response.body();
       InputStream in = new BufferedBody(bytes);
       InputStream decoded = decoded(in, read.encodings);
@@ -173,7 +183,7 @@ public final class DeadlineClient implements Client {
     }
     StreamBody handler = new StreamBody();
     HttpResponse<InputStream> response = send(builder.build(), handler);
-    HeadersRead read = handler.read();
+    HeadersRead read = handler.read(response);
     InputStream in = decoded(response.body(), read.encodings);
     OptionalLong length = response.headers().firstValueAsLong("Content-Length");
     Integer knownLength =
@@ -439,12 +449,24 @@ public final class DeadlineClient implements Client {
     /** Makes the body's subscriber, once the headers are read. */
     abstract HttpResponse.BodySubscriber<T> body();
 
-    /** What was read from the headers of the response that {@code send} returned. */
-    HeadersRead read() {
+    /**
+     * What was read from the headers of the response that {@code send} returned.
+     *
+     * @throws IOException if that response is a proxy's refusal to open a tunnel: the JDK client
+     *     returns a {@code CONNECT}'s 407 as the response, without asking for a body
+     */
+    HeadersRead read(HttpResponse<?> response) throws IOException {
       HeadersRead headers = read;
       if (headers == null) {
-        // Never: the client asks for a body subscriber before it returns a response.
-        throw new IllegalStateException("the response's headers were not read");
+        throw new IOException(
+            "the proxy answered HTTP "
+                + response.statusCode()
+                + " to the tunnel for "
+                + response.uri().getAuthority()
+                + ": it wants credentials it did not get or did not accept. Give them with"
+                + " Network.Builder.proxyCredentials; for HTTPS, also start the JVM with"
+                + " -Djdk.http.auth.tunneling.disabledSchemes= (empty), else the JDK client leaves"
+                + " them out");
       }
       return headers;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.openaiconnector.openai.Authentication;
+import dev.openaiconnector.openai.Network;
 import feign.Client;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,11 +58,13 @@ public final class OpenAiTransport {
    *
    * @param baseUrl the provider's base URL
    * @param connectTimeout the connect timeout
+   * @param network the proxy and TLS settings
    * @return the client
    */
-  public static HttpClient httpClient(URI baseUrl, Duration connectTimeout) {
+  public static HttpClient httpClient(URI baseUrl, Duration connectTimeout, Network network) {
     boolean cleartext = "http".equalsIgnoreCase(baseUrl.getScheme());
-    return HttpClient.newBuilder()
+    return network
+        .applyTo(HttpClient.newBuilder())
         .executor(Runnable::run)
         .version(cleartext ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
         .connectTimeout(connectTimeout)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openaiconnector.api.RateLimits;
+import dev.openaiconnector.openai.Network;
 import dev.openaiconnector.testkit.FakeOpenAiServer;
 import dev.openaiconnector.testkit.FakeResponse;
 import dev.openaiconnector.testkit.RecordedRequest;
@@ -46,7 +47,9 @@ class DeadlineClientTest {
   private final ScheduledThreadPoolExecutor scheduler = OpenAiTransport.scheduler("test");
   private final DeadlineClient client =
       new DeadlineClient(
-          OpenAiTransport.httpClient(server.baseUrl(), Duration.ofSeconds(5)),
+          OpenAiTransport.httpClient(
+              server.baseUrl(), Duration.ofSeconds(5), Network.jvmDefaults()),
+          Network.jvmDefaults(),
           scheduler,
           WireLog.OFF,
           new HttpFailures(
