@@ -160,7 +160,7 @@ public final class DeadlineClient implements Client {
         }
       }
     }
-    // Set last, so that the request carries this network's proxy credentials and no others.
+    // Set last: a network's proxy credentials replace a configured header of the same name.
     network.applyTo(builder);
     byte[] body = request.body();
     builder.method(
