@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openaiconnector.api.ChatRequest;
-import dev.openaiconnector.api.ConnectionException;
+import dev.openaiconnector.api.ConfigurationException;
 import dev.openaiconnector.api.Secret;
 import dev.openaiconnector.openai.Network;
 import dev.openaiconnector.spi.Deadline;
@@ -78,7 +78,7 @@ class AzureNetworkTest {
   }
 
   @Test
-  void aProxyThatWantsCredentialsFailsTheFetchTypedAndSaysWhatToDo() throws Exception {
+  void aProxyThatWantsCredentialsFailsTheFetchAsASettingAndSaysWhatToDo() throws Exception {
     // A proxy that answers every CONNECT with 407: the token server behind it is never reached.
     try (ServerSocket proxy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread answering = new Thread(() -> answer407(proxy), "test-proxy-407");
@@ -92,7 +92,7 @@ class AzureNetworkTest {
               .network(Network.builder().proxy(ProxySelector.of(address)).build());
 
       assertThatThrownBy(credential::token)
-          .isInstanceOf(ConnectionException.class)
+          .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("the proxy answered HTTP 407")
           .hasMessageContaining("Network.Builder.proxyCredentials")
           .hasMessageNotContaining("client-secret");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.openaiconnector.api.AuthenticationException;
 import dev.openaiconnector.api.ChatRequest;
+import dev.openaiconnector.api.ConfigurationException;
 import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ConnectorException;
 import dev.openaiconnector.testkit.FakeOpenAiServer;
@@ -124,14 +125,15 @@ class OpenAiNetworkTest {
   }
 
   @Test
-  void failsTypedWhenTheProxyWantsCredentialsItWasNotGiven() {
+  void failsAsASettingNotRetriedWhenTheProxyWantsCredentialsItWasNotGiven() {
     try (ConnectProxy proxy = ConnectProxy.requiring(PROXY_USER, PROXY_PASSWORD);
         OpenAiProvider provider = provider(via(proxy).build())) {
       ConnectorException failure = failure(provider);
 
-      assertThat(failure).isInstanceOf(ConnectionException.class);
+      assertThat(failure).isInstanceOf(ConfigurationException.class);
+      assertThat(failure.isRetriable()).isFalse();
       assertThat(failure.getMessage())
-          .contains("proxy answered HTTP 407", "Network.Builder.proxyCredentials");
+          .contains("could not go through the proxy", "proxy answered HTTP 407", "Network.Builder.proxyCredentials");
       assertThat(server.requestCount()).isZero();
     }
   }
@@ -144,7 +146,7 @@ class OpenAiNetworkTest {
             provider(via(proxy).proxyCredentials(PROXY_USER, wrong).build())) {
       ConnectorException failure = failure(provider);
 
-      assertThat(failure).isInstanceOf(ConnectionException.class);
+      assertThat(failure).isInstanceOf(ConfigurationException.class);
       assertThat(failure.getMessage()).contains("proxy answered HTTP 407");
       assertThat(stackTraceOf(failure)).doesNotContain(wrong, basic(wrong));
       assertThat(proxy.connects())

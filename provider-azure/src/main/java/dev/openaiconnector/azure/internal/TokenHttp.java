@@ -1,6 +1,7 @@
 package dev.openaiconnector.azure.internal;
 
 import dev.openaiconnector.api.CallInterruptedException;
+import dev.openaiconnector.api.ConfigurationException;
 import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.RequestTimeoutException;
@@ -101,8 +102,9 @@ public final class TokenHttp {
           e);
     }
     if (response.body() == null) {
-      // The JDK client returns a proxy's 407 to a CONNECT as the response, with no body.
-      throw new ConnectionException(
+      // The JDK client returns a proxy's 407 to a CONNECT as the response, with no body. Not
+      // transient, so not retried: the settings must change.
+      throw new ConfigurationException(
           "could not reach "
               + server
               + " at "
@@ -113,7 +115,6 @@ public final class TokenHttp {
               + " them with Network.Builder.proxyCredentials and EntraCredential.network; for"
               + " HTTPS, also start the JVM with -Djdk.http.auth.tunneling.disabledSchemes="
               + " (empty), else the JDK client leaves them out",
-          ErrorDetails.ofProvider(PROVIDER_ID),
           null);
     }
     return response;

@@ -421,6 +421,27 @@ public final class DeadlineClient implements Client {
     }
   }
 
+  /**
+   * The proxy refused to open a tunnel and wants credentials (HTTP 407): the JDK client returns
+   * its answer to the {@code CONNECT} as the response, without asking for a body. Not transient,
+   * so not retried: the settings must change.
+   */
+  static final class ProxyRefusedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ProxyRefusedException(int status, String target) {
+      super(
+          "the proxy answered HTTP "
+              + status
+              + " to the tunnel for "
+              + target
+              + ": it wants credentials it did not get or did not accept. Give them with"
+              + " Network.Builder.proxyCredentials; for HTTPS, also start the JVM with"
+              + " -Djdk.http.auth.tunneling.disabledSchemes= (empty), else the JDK client leaves"
+              + " them out");
+    }
+  }
+
   /** Reading a body was stopped because the call's deadline passed. */
   static final class BodyTimeoutException extends IOException {
     private static final long serialVersionUID = 1L;
@@ -452,21 +473,12 @@ public final class DeadlineClient implements Client {
     /**
      * What was read from the headers of the response that {@code send} returned.
      *
-     * @throws IOException if that response is a proxy's refusal to open a tunnel: the JDK client
-     *     returns a {@code CONNECT}'s 407 as the response, without asking for a body
+     * @throws ProxyRefusedException if that response is a proxy's refusal to open a tunnel
      */
-    HeadersRead read(HttpResponse<?> response) throws IOException {
+    HeadersRead read(HttpResponse<?> response) throws ProxyRefusedException {
       HeadersRead headers = read;
       if (headers == null) {
-        throw new IOException(
-            "the proxy answered HTTP "
-                + response.statusCode()
-                + " to the tunnel for "
-                + response.uri().getAuthority()
-                + ": it wants credentials it did not get or did not accept. Give them with"
-                + " Network.Builder.proxyCredentials; for HTTPS, also start the JVM with"
-                + " -Djdk.http.auth.tunneling.disabledSchemes= (empty), else the JDK client leaves"
-                + " them out");
+        throw new ProxyRefusedException(response.statusCode(), response.uri().getAuthority());
       }
       return headers;
     }

@@ -49,7 +49,8 @@ import org.jspecify.annotations.Nullable;
  * <p>A failure to send or to read is, in this order: a {@link CallInterruptedException} when the
  * calling thread was interrupted (its interrupt flag is set again); a {@link
  * RequestTimeoutException} when the headers did not come in time or the deadline stopped the
- * body; else a {@link ConnectionException}.
+ * body; a {@link ConfigurationException}, not retried, when a proxy wants credentials it did not
+ * get (HTTP 407); else a {@link ConnectionException}.
  */
 public final class HttpFailures {
   private static final int EXCERPT_LENGTH = 200;
@@ -291,8 +292,8 @@ public final class HttpFailures {
    * Maps a failure to send the request or to receive the response headers.
    *
    * @param e what the call threw
-   * @return a {@link CallInterruptedException}, a {@link RequestTimeoutException} or a {@link
-   *     ConnectionException}
+   * @return a {@link CallInterruptedException}, a {@link RequestTimeoutException}, a {@link
+   *     ConfigurationException} or a {@link ConnectionException}
    */
   private ConnectorException transportFailure(UncheckedIOException e) {
     // The message is where the call went (DirectHttpApi#target); the details name the provider.
@@ -316,6 +317,10 @@ public final class HttpFailures {
     if (cause instanceof HttpTimeoutException) {
       return new RequestTimeoutException(
           what + " timed out (" + cause.getMessage() + ")", details, cause);
+    }
+    if (cause instanceof DeadlineClient.ProxyRefusedException) {
+      return new ConfigurationException(
+          what + " could not go through the proxy: " + cause.getMessage(), cause);
     }
     if (has(cause, DeadlineClient.BodyTimeoutException.class)) {
       return new RequestTimeoutException(
