@@ -178,9 +178,20 @@ public final class Network {
      *
      * @param sslContext an initialised context; default {@link SSLContext#getDefault()}
      * @return this builder
+     * @throws IllegalArgumentException if the context is not initialised
      */
     public Builder sslContext(SSLContext sslContext) {
-      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      Objects.requireNonNull(sslContext, "sslContext");
+      try {
+        sslContext.getDefaultSSLParameters();
+      } catch (IllegalStateException notInitialised) {
+        // Else the JDK client's build fails with its own words, naming none of ours.
+        throw new IllegalArgumentException(
+            "sslContext: the context is not initialised; call its init(keyManagers,"
+                + " trustManagers, null) first",
+            notInitialised);
+      }
+      this.sslContext = sslContext;
       return this;
     }
 

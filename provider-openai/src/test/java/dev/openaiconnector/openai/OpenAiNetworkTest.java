@@ -20,6 +20,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -213,7 +214,12 @@ class OpenAiNetworkTest {
   }
 
   @Test
-  void refusesCredentialsThatBasicCannotCarryNamingWhichAndWhy() {
+  void refusesWhatItCannotUseNamingTheSettingAndTheFix() throws Exception {
+    assertThatThrownBy(() -> Network.builder().sslContext(SSLContext.getInstance("TLS")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "sslContext: the context is not initialised; call its init(keyManagers,"
+                + " trustManagers, null) first");
     assertThatThrownBy(() -> Network.builder().proxyCredentials("domain:alice", PROXY_PASSWORD))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("proxyCredentials: the user")
