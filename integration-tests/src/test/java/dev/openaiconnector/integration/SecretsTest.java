@@ -14,6 +14,7 @@ import dev.openaiconnector.api.UsageEvent;
 import dev.openaiconnector.core.Connectors;
 import dev.openaiconnector.core.ResilienceOptions;
 import dev.openaiconnector.core.Tools;
+import dev.openaiconnector.openai.Network;
 import dev.openaiconnector.openai.OpenAiProvider;
 import dev.openaiconnector.testkit.FakeOpenAiServer;
 import dev.openaiconnector.testkit.FakeResponse;
@@ -23,9 +24,12 @@ import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
@@ -53,6 +57,14 @@ class SecretsTest {
   /** A key in no known format, as OpenAI-compatible servers may use: only its value can match. */
   private static final String PLAIN_KEY = "canary-plain-7f3e9b21c4d85a60";
   private static final List<String> SECRETS = List.of(OPENAI_KEY, PLAIN_KEY);
+  /** A proxy password, in the network of the provider that runs the scenarios (no proxy used). */
+  private static final String PROXY_PASSWORD = "canary-proxy-5d2e8a41f70c";
+  /** The same, as the {@code Proxy-Authorization} header carries it. */
+  private static final String PROXY_BASIC =
+      Base64.getEncoder()
+          .encodeToString(("canary-user:" + PROXY_PASSWORD).getBytes(StandardCharsets.UTF_8));
+  private static final List<String> CHECKED =
+      List.of(OPENAI_KEY, PLAIN_KEY, PROXY_PASSWORD, PROXY_BASIC);
 
   private final List<Object> handedOut = new CopyOnWriteArrayList<>();
   private final List<Throwable> thrown = new CopyOnWriteArrayList<>();
@@ -126,6 +138,11 @@ class SecretsTest {
               .apiKey(key)
               .baseUrl(server.baseUrl().toString())
               .logBodies(true)
+              .network(
+                  Network.builder()
+                      .proxy(HttpClient.Builder.NO_PROXY)
+                      .proxyCredentials("canary-user", PROXY_PASSWORD)
+                      .build())
               .build();
       handedOut.add(provider);
       try (Connector ai =
@@ -233,7 +250,7 @@ class SecretsTest {
   }
 
   private static void assertNoSecret(String where, String text) {
-    for (String secret : SECRETS) {
+    for (String secret : CHECKED) {
       assertThat(text).as(where).doesNotContain(secret);
       // Fragments too: a secret cut in half by a truncation is still a leak.
       assertThat(text).as(where).doesNotContain(secret.substring(0, secret.length() / 2));
