@@ -81,6 +81,11 @@ public final class EntraCredential {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration IMDS_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  // A managed identity's endpoint is on the host itself (the metadata service's link-local
+  // address, App Service's loopback one), and the metadata service refuses proxied requests: never
+  // through a proxy, whatever the JVM's settings.
+  private static final Network IDENTITY_ENDPOINT_NETWORK =
+      Network.builder().proxy(HttpClient.Builder.NO_PROXY).build();
   // Longer than one token request can take (connect plus answer), so that a caller without a
   // deadline (or with a longer one) gives up only on a fetch that truly hangs, such as a token
   // supplier that never returns.
@@ -164,10 +169,6 @@ public final class EntraCredential {
                     federatedToken(file)));
       case MANAGED_IDENTITY:
         Secret header = parts.identityHeader;
-        // The identity endpoint is on the host itself (the metadata service's link-local address,
-        // App Service's loopback one), and the metadata service refuses proxied requests: never
-        // through a proxy, whatever the JVM's settings.
-        Network direct = Network.builder().proxy(HttpClient.Builder.NO_PROXY).build();
         // Off Azure nothing answers at the link-local address: fail fast rather than after the
         // full connect timeout, as Azure's SDKs do.
         return header == null
@@ -175,14 +176,14 @@ public final class EntraCredential {
                 parts.identityEndpoint,
                 clientId,
                 RESOURCE,
-                new TokenHttp(IMDS_CONNECT_TIMEOUT, REQUEST_TIMEOUT, direct),
+                new TokenHttp(IMDS_CONNECT_TIMEOUT, REQUEST_TIMEOUT, IDENTITY_ENDPOINT_NETWORK),
                 parts.clock)
             : ManagedIdentityTokenSource.appService(
                 parts.identityEndpoint,
                 header,
                 clientId,
                 RESOURCE,
-                new TokenHttp(CONNECT_TIMEOUT, REQUEST_TIMEOUT, direct),
+                new TokenHttp(CONNECT_TIMEOUT, REQUEST_TIMEOUT, IDENTITY_ENDPOINT_NETWORK),
                 parts.clock);
       default:
         Supplier<AccessToken> supplier = Objects.requireNonNull(parts.supplier);

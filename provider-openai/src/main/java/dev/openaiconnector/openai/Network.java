@@ -1,5 +1,6 @@
 package dev.openaiconnector.openai;
 
+import dev.openaiconnector.api.ConfigurationException;
 import dev.openaiconnector.api.Secret;
 import java.net.ProxySelector;
 import java.net.http.HttpClient;
@@ -39,6 +40,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe. {@link #toString()} says what is set, never a credential.
  */
 public final class Network {
+  /** The status a proxy answers when it wants credentials. */
+  public static final int PROXY_AUTHENTICATION_REQUIRED = 407;
+
   private static final String PROXY_AUTHORIZATION = "Proxy-Authorization";
   private static final Network JVM_DEFAULTS = new Network(builder());
 
@@ -69,6 +73,27 @@ public final class Network {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Returns the failure to report when a proxy answered HTTP 407, as the providers do: the proxy
+   * wants credentials it did not get or did not accept. Only a proxy sends 407; the JDK client
+   * returns its answer to a tunnel's {@code CONNECT} as the response, with no body. A setting to
+   * change, so not retried.
+   *
+   * @param what what could not be done, for example {@code The call to POST https://...}
+   * @return the failure, naming both fixes
+   */
+  public static ConfigurationException proxyRefused(String what) {
+    return new ConfigurationException(
+        what
+            + ": the proxy answered HTTP "
+            + PROXY_AUTHENTICATION_REQUIRED
+            + ", as it wants credentials it did not get or did not accept. Give them with"
+            + " Network.Builder.proxyCredentials; for HTTPS, also start the JVM with"
+            + " -Djdk.http.auth.tunneling.disabledSchemes= (empty), else the JDK client leaves"
+            + " them out",
+        null);
   }
 
   /**

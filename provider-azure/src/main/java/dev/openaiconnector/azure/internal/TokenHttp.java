@@ -1,7 +1,6 @@
 package dev.openaiconnector.azure.internal;
 
 import dev.openaiconnector.api.CallInterruptedException;
-import dev.openaiconnector.api.ConfigurationException;
 import dev.openaiconnector.api.ConnectionException;
 import dev.openaiconnector.api.ErrorDetails;
 import dev.openaiconnector.api.RequestTimeoutException;
@@ -101,21 +100,10 @@ public final class TokenHttp {
           ErrorDetails.ofProvider(PROVIDER_ID),
           e);
     }
-    if (response.body() == null) {
-      // The JDK client returns a proxy's 407 to a CONNECT as the response, with no body. Not
-      // transient, so not retried: the settings must change.
-      throw new ConfigurationException(
-          "could not reach "
-              + server
-              + " at "
-              + where
-              + " for a token: the proxy answered HTTP "
-              + response.statusCode()
-              + " to the tunnel, as it wants credentials it did not get or did not accept. Give"
-              + " them with Network.Builder.proxyCredentials and EntraCredential.network; for"
-              + " HTTPS, also start the JVM with -Djdk.http.auth.tunneling.disabledSchemes="
-              + " (empty), else the JDK client leaves them out",
-          null);
+    if (response.statusCode() == Network.PROXY_AUTHENTICATION_REQUIRED) {
+      throw Network.proxyRefused(
+          "could not reach " + server + " at " + where + " for a token through the proxy"
+              + " (EntraCredential.network)");
     }
     return response;
   }

@@ -174,16 +174,16 @@ public final class DeadlineClient implements Client {
     }
     if (!stream) {
       WholeBody handler = new WholeBody(deadline);
-      HttpResponse<byte[]> response = send(builder.build(), handler);
-      HeadersRead read = handler.read(response);
+      HttpResponse<byte[]> response = proxyAccepted(send(builder.build(), handler));
+      HeadersRead read = handler.read();
       byte[] bytes = response.body();
       InputStream in = new BufferedBody(bytes);
       InputStream decoded = decoded(in, read.encodings);
       return response(request, response, decoded, decoded == in ? bytes.length : null, read);
     }
     StreamBody handler = new StreamBody();
-    HttpResponse<InputStream> response = send(builder.build(), handler);
-    HeadersRead read = handler.read(response);
+    HttpResponse<InputStream> response = proxyAccepted(send(builder.build(), handler));
+    HeadersRead read = handler.read();
     InputStream in = decoded(response.body(), read.encodings);
     OptionalLong length = response.headers().firstValueAsLong("Content-Length");
     Integer knownLength =
@@ -422,23 +422,36 @@ public final class DeadlineClient implements Client {
   }
 
   /**
-   * The proxy refused to open a tunnel and wants credentials (HTTP 407): the JDK client returns
-   * its answer to the {@code CONNECT} as the response, without asking for a body. Not transient,
-   * so not retried: the settings must change.
+   * Returns a response unless a proxy answered it with 407 ({@link Network#proxyRefused}), whose
+   * body, if any, is dropped.
+   *
+   * @throws ProxyRefusedException if a proxy wants credentials
+   */
+  private static <T> HttpResponse<T> proxyAccepted(HttpResponse<T> response)
+      throws ProxyRefusedException {
+    if (response.statusCode() != Network.PROXY_AUTHENTICATION_REQUIRED) {
+      return response;
+    }
+    if (response.body() instanceof InputStream) {
+      // A stream's body from a proxy of plain HTTP: nobody reads it.
+      try {
+        ((InputStream) response.body()).close();
+      } catch (IOException ignored) {
+        // The refusal below says what went wrong.
+      }
+    }
+    throw new ProxyRefusedException();
+  }
+
+  /**
+   * A proxy answered 407: carried through Feign's {@code IOException} to {@link HttpFailures},
+   * which knows what the call was and reports {@link Network#proxyRefused}.
    */
   static final class ProxyRefusedException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    ProxyRefusedException(int status, String target) {
-      super(
-          "the proxy answered HTTP "
-              + status
-              + " to the tunnel for "
-              + target
-              + ": it wants credentials it did not get or did not accept. Give them with"
-              + " Network.Builder.proxyCredentials; for HTTPS, also start the JVM with"
-              + " -Djdk.http.auth.tunneling.disabledSchemes= (empty), else the JDK client leaves"
-              + " them out");
+    ProxyRefusedException() {
+      super("the proxy answered HTTP " + Network.PROXY_AUTHENTICATION_REQUIRED);
     }
   }
 
@@ -470,15 +483,13 @@ public final class DeadlineClient implements Client {
     /** Makes the body's subscriber, once the headers are read. */
     abstract HttpResponse.BodySubscriber<T> body();
 
-    /**
-     * What was read from the headers of the response that {@code send} returned.
-     *
-     * @throws ProxyRefusedException if that response is a proxy's refusal to open a tunnel
-     */
-    HeadersRead read(HttpResponse<?> response) throws ProxyRefusedException {
+    /** What was read from the headers of the response that {@code send} returned. */
+    HeadersRead read() {
       HeadersRead headers = read;
       if (headers == null) {
-        throw new ProxyRefusedException(response.statusCode(), response.uri().getAuthority());
+        // Never: the client asks for a body subscriber before it returns a response, but for a
+        // proxy's 407 to a tunnel, which proxyAccepted turned away first.
+        throw new IllegalStateException("the response's headers were not read");
       }
       return headers;
     }

@@ -14,6 +14,7 @@ import dev.openaiconnector.api.InvalidRequestException;
 import dev.openaiconnector.api.QuotaExceededException;
 import dev.openaiconnector.api.RateLimitException;
 import dev.openaiconnector.api.RequestTimeoutException;
+import dev.openaiconnector.openai.Network;
 import dev.openaiconnector.api.ServerException;
 import dev.openaiconnector.api.UnexpectedResponseException;
 import dev.openaiconnector.openai.internal.ErrorResponseDto.ErrorDto;
@@ -319,8 +320,7 @@ public final class HttpFailures {
           what + " timed out (" + cause.getMessage() + ")", details, cause);
     }
     if (cause instanceof DeadlineClient.ProxyRefusedException) {
-      return new ConfigurationException(
-          what + " could not go through the proxy: " + cause.getMessage(), cause);
+      return Network.proxyRefused(what + " could not go through the proxy");
     }
     if (has(cause, DeadlineClient.BodyTimeoutException.class)) {
       return new RequestTimeoutException(
